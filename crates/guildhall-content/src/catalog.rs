@@ -1,0 +1,707 @@
+//! A whole hub: documents, the links between them, glossary mentions and every diagnostic.
+
+use std::collections::{HashMap, HashSet};
+
+use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
+
+use crate::config::HubConfig;
+use crate::date::Date;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::document::{Limits, parse_document, path_id};
+use crate::glossary::Glossary;
+use crate::model::{Document, Kind, KindFields, TermFields};
+use crate::scan::LinkStyle;
+
+/// How a hub is loaded and checked.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// Size and shape limits for each file.
+    pub limits: Limits,
+    /// The day against which `review_by` dates are checked; `None` skips the stale check.
+    pub today: Option<Date>,
+}
+
+impl LoadOptions {
+    pub fn with_today(mut self, today: Date) -> LoadOptions {
+        self.today = Some(today);
+        self
+    }
+}
+
+/// A file handed to [`Catalog::build`]: its path relative to the hub folder and its bytes, or
+/// the reason it could not be read.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub bytes: Result<Vec<u8>, Diagnostic>,
+}
+
+/// The non-Markdown files of a hub, which links and images may point to.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    /// Regular files inside the hub folder (relative, `/`-separated).
+    pub files: HashSet<String>,
+    /// Paths that are symlinks leading outside the hub folder.
+    pub escaping: HashSet<String>,
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A document (by index into [`Catalog::documents`]) and maybe a heading slug.
+    Document { index: usize, anchor: Option<String> },
+    /// A heading of the same document.
+    Anchor(String),
+    /// A non-Markdown file inside the hub (relative path).
+    Asset(String),
+    /// An `http(s):`, `mailto:` or `tel:` URL, opened in the system browser.
+    External(String),
+    /// An inline `data:image/...` URL.
+    DataImage(String),
+    /// Nowhere Guildhall will go; a diagnostic says why.
+    Refused,
+}
+
+/// A glossary mention chosen for linking: the first of its term in its section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Which text event of the body (see [`crate::scan::Segment::event`]).
+    pub event: u32,
+    /// Byte range in that event's text.
+    pub start: usize,
+    pub end: usize,
+    /// The term document's index.
+    pub term: usize,
+}
+
+/// A loaded, linked and checked hub.
+#[derive(Debug)]
+pub struct Catalog {
+    name: String,
+    config: HubConfig,
+    docs: Vec<Document>,
+    by_id: HashMap<String, usize>,
+    links: Vec<Vec<LinkTarget>>,
+    mentions: Vec<Vec<Mention>>,
+    backlinks: Vec<Vec<usize>>,
+    mentioned_by: Vec<Vec<usize>>,
+    terms: Vec<usize>,
+    glossary: Glossary,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Catalog {
+    /// Parses, links and checks a hub from files already read. Pure: no I/O.
+    pub fn build(
+        name: &str,
+        sources: Vec<SourceFile>,
+        assets: Assets,
+        config_text: Option<&str>,
+        opts: &LoadOptions,
+    ) -> Catalog {
+        let mut diagnostics = Vec::new();
+        let config = match config_text {
+            Some(text) => {
+                let (c, d) = HubConfig::parse(text);
+                diagnostics.extend(d);
+                c
+            }
+            None => HubConfig::default(),
+        };
+
+        let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = sources
+            .into_par_iter()
+            .map(|src| match src.bytes {
+                Ok(bytes) => parse_document(&src.path, &bytes, &opts.limits),
+                Err(d) => (None, vec![d]),
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(parsed.len());
+        for (doc, d) in parsed {
+            diagnostics.extend(d);
+            docs.extend(doc);
+        }
+        docs.sort_by(|a, b| a.path.cmp(&b.path));
+
+        // Ids: the first file (in path order) keeps an id; later ones are reported.
+        let mut by_id: HashMap<String, usize> = HashMap::with_capacity(docs.len());
+        let mut duplicate = vec![false; docs.len()];
+        for (i, doc) in docs.iter().enumerate() {
+            if let Some(&first) = by_id.get(&doc.id) {
+                duplicate[i] = true;
+                diagnostics.push(
+                    Diagnostic::error(Code::DuplicateId, &doc.path, format!("the id `{}` is already used", doc.id))
+                        .at(1, 1)
+                        .with_hint(format!("`{}` has the same id; rename one of them or set `id:`", docs[first].path)),
+                );
+            } else {
+                by_id.insert(doc.id.clone(), i);
+            }
+        }
+
+        let terms: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].kind() == Kind::Term && !duplicate[i]).collect();
+        diagnostics.extend(term_conflicts(&docs, &terms));
+        let glossary = Glossary::new(terms.iter().enumerate().flat_map(|(t, &i)| {
+            let term = docs[i].term().map(|t| (t.term.as_str(), t.aliases.as_slice()));
+            term.into_iter().flat_map(move |(name, aliases)| {
+                std::iter::once((t, name)).chain(aliases.iter().map(move |a| (t, a.as_str())))
+            })
+        }));
+
+        let resolver = Resolver::new(&docs, &by_id, &assets);
+        let per_doc: Vec<(Vec<LinkTarget>, Vec<Mention>, Vec<Diagnostic>)> = (0..docs.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut d = Vec::new();
+                let links = resolver.resolve_links(i, &mut d);
+                resolver.check_refs(i, &mut d);
+                let mentions = find_mentions(&docs[i], i, &glossary, &terms);
+                (links, mentions, d)
+            })
+            .collect();
+
+        let mut links = Vec::with_capacity(docs.len());
+        let mut mentions = Vec::with_capacity(docs.len());
+        let mut backlinks = vec![Vec::new(); docs.len()];
+        let mut mentioned_by = vec![Vec::new(); docs.len()];
+        let mut referenced = vec![false; docs.len()];
+        for (i, (l, m, d)) in per_doc.into_iter().enumerate() {
+            for t in &l {
+                if let LinkTarget::Document { index, .. } = t
+                    && *index != i
+                {
+                    backlinks[*index].push(i);
+                }
+            }
+            for mention in &m {
+                mentioned_by[mention.term].push(i);
+            }
+            links.push(l);
+            mentions.push(m);
+            diagnostics.extend(d);
+        }
+        for list in backlinks.iter_mut().chain(mentioned_by.iter_mut()) {
+            list.dedup();
+        }
+        for (i, doc) in docs.iter().enumerate() {
+            for id in structural_refs(doc) {
+                if let Some(&j) = by_id.get(id)
+                    && j != i
+                {
+                    referenced[j] = true;
+                }
+            }
+        }
+        for (i, doc) in docs.iter().enumerate() {
+            if let (Some(today), Some(review_by)) = (opts.today, doc.meta.review_by)
+                && review_by < today
+            {
+                diagnostics.push(
+                    Diagnostic::warning(Code::Stale, &doc.path, format!("the page was due for review on {review_by}"))
+                        .at(doc.line_of("review_by", None), 1)
+                        .with_hint("review the page, then move `review_by` forward"),
+                );
+            }
+            let incoming = !backlinks[i].is_empty() || !mentioned_by[i].is_empty() || referenced[i];
+            if !incoming && doc.kind() != Kind::Path && !duplicate[i] {
+                diagnostics.push(
+                    Diagnostic::warning(Code::Orphan, &doc.path, "nothing links to this page and no path uses it")
+                        .with_hint(format!("link to it with [[{}]] from a related page, or add it to a path", doc.id)),
+                );
+            }
+        }
+        diagnostics.sort_by(|a, b| (&a.path, a.line, a.col, a.code).cmp(&(&b.path, b.line, b.col, b.code)));
+        diagnostics.dedup();
+
+        Catalog {
+            name: config.name.clone().unwrap_or_else(|| name.to_string()),
+            config,
+            docs,
+            by_id,
+            links,
+            mentions,
+            backlinks,
+            mentioned_by,
+            terms,
+            glossary,
+            diagnostics,
+        }
+    }
+
+    /// The hub's display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn config(&self) -> &HubConfig {
+        &self.config
+    }
+
+    /// Every document, in path order.
+    pub fn documents(&self) -> &[Document] {
+        &self.docs
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Document> {
+        self.index_of(id).map(|i| &self.docs[i])
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Every problem found, sorted by file and line.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// Documents that link to `index` explicitly.
+    pub fn backlinks(&self, index: usize) -> impl Iterator<Item = &Document> {
+        self.backlinks.get(index).into_iter().flatten().map(|&i| &self.docs[i])
+    }
+
+    /// Documents whose prose mentions the term at `index`.
+    pub fn mentioned_by(&self, index: usize) -> impl Iterator<Item = &Document> {
+        self.mentioned_by.get(index).into_iter().flatten().map(|&i| &self.docs[i])
+    }
+
+    /// The resolved targets of a document's links, parallel to `outline.links`.
+    pub fn links(&self, index: usize) -> &[LinkTarget] {
+        self.links.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    pub(crate) fn mentions(&self, index: usize) -> &[Mention] {
+        self.mentions.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every glossary term with its fields.
+    pub fn terms(&self) -> impl Iterator<Item = (&Document, &TermFields)> {
+        self.terms.iter().filter_map(|&i| self.docs[i].term().map(|t| (&self.docs[i], t)))
+    }
+
+    /// The glossary matcher; its term numbers index [`Catalog::terms`].
+    pub fn glossary(&self) -> &Glossary {
+        &self.glossary
+    }
+}
+
+/// Ids a document names in front matter: path steps and prerequisites, related ids, patterns.
+fn structural_refs(doc: &Document) -> Vec<&str> {
+    match &doc.fields {
+        KindFields::Path(p) => {
+            p.steps.iter().map(|s| s.target.as_str()).chain(p.prerequisites.iter().map(String::as_str)).collect()
+        }
+        KindFields::Pattern(p) => p.related.iter().map(String::as_str).collect(),
+        KindFields::CaseStudy(c) => c.patterns.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn term_conflicts(docs: &[Document], terms: &[usize]) -> Vec<Diagnostic> {
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for &i in terms {
+        let Some(t) = docs[i].term() else { continue };
+        let mut own = HashSet::new();
+        for (key, name) in std::iter::once(("term", &t.term)).chain(t.aliases.iter().map(|a| ("aliases", a))) {
+            let norm = name.trim().to_lowercase();
+            if norm.is_empty() || !own.insert(norm.clone()) {
+                continue;
+            }
+            match owner.get(&norm) {
+                Some(&j) if j != i => out.push(
+                    Diagnostic::error(
+                        Code::TermConflict,
+                        &docs[i].path,
+                        format!("`{name}` is already claimed by the term `{}`", docs[j].id),
+                    )
+                    .at(docs[i].line_of(key, Some(name)), 1)
+                    .with_hint(format!("keep `{name}` in one term and link the other to it")),
+                ),
+                _ => {
+                    owner.insert(norm, i);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn find_mentions(doc: &Document, index: usize, glossary: &Glossary, terms: &[usize]) -> Vec<Mention> {
+    let mut seen: HashSet<(u32, usize)> = HashSet::new();
+    let mut out = Vec::new();
+    for seg in &doc.outline.segments {
+        for f in glossary.find(&seg.text) {
+            let term = terms[f.term];
+            if term != index && seen.insert((seg.section, term)) {
+                out.push(Mention { event: seg.event, start: f.start, end: f.end, term });
+            }
+        }
+    }
+    out
+}
+
+struct Resolver<'a> {
+    docs: &'a [Document],
+    by_id: &'a HashMap<String, usize>,
+    by_path: HashMap<&'a str, usize>,
+    /// For wikilinks: every trailing part of a path id (`readme`, `install/readme`) → documents.
+    by_suffix: HashMap<String, Vec<usize>>,
+    assets: &'a Assets,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(docs: &'a [Document], by_id: &'a HashMap<String, usize>, assets: &'a Assets) -> Resolver<'a> {
+        let by_path = docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect();
+        let mut by_suffix: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            let mut rest = d.id.as_str();
+            while let Some((_, tail)) = rest.split_once('/') {
+                by_suffix.entry(tail.to_string()).or_default().push(i);
+                rest = tail;
+            }
+        }
+        Resolver { docs, by_id, by_path, by_suffix, assets }
+    }
+
+    fn resolve_links(&self, i: usize, diags: &mut Vec<Diagnostic>) -> Vec<LinkTarget> {
+        let doc = &self.docs[i];
+        doc.outline
+            .links
+            .iter()
+            .map(|link| {
+                let mut warnings = Vec::new();
+                let target = self.resolve(doc, i, link.style, &link.dest, &mut warnings).unwrap_or_else(|d| {
+                    warnings.push(d);
+                    LinkTarget::Refused
+                });
+                diags.extend(warnings.into_iter().map(|d| d.at(link.line, link.col)));
+                target
+            })
+            .collect()
+    }
+
+    fn resolve(
+        &self,
+        doc: &Document,
+        i: usize,
+        style: LinkStyle,
+        dest: &str,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<LinkTarget, Diagnostic> {
+        let path = doc.path.as_str();
+        if style == LinkStyle::Wiki {
+            return self.resolve_wiki(doc, i, dest, warnings);
+        }
+        let dest = dest.trim();
+        if dest.is_empty() {
+            return Err(Diagnostic::error(Code::BrokenLink, path, "the link has no destination"));
+        }
+        if let Some(anchor) = dest.strip_prefix('#') {
+            return self.check_anchor(path, i, anchor).map(|_| LinkTarget::Anchor(anchor.to_string()));
+        }
+        if let Some(scheme) = scheme_of(dest) {
+            let scheme = scheme.to_ascii_lowercase();
+            return match (style, scheme.as_str()) {
+                (LinkStyle::Image, "data") if is_safe_data_image(dest) => Ok(LinkTarget::DataImage(dest.to_string())),
+                (LinkStyle::Image, "http" | "https") => Err(Diagnostic::warning(
+                    Code::RemoteResource,
+                    path,
+                    format!("remote image `{}` will not be loaded", shorten(dest)),
+                )
+                .with_hint("save the image inside the hub folder and link it relatively")),
+                (LinkStyle::Markdown, "http" | "https" | "mailto" | "tel") => {
+                    Ok(LinkTarget::External(dest.to_string()))
+                }
+                _ => Err(Diagnostic::error(
+                    Code::UnsafeLink,
+                    path,
+                    format!("`{scheme}:` links are never followed: `{}`", shorten(dest)),
+                )
+                .with_hint("link to documents by id ([[id]]) or to https:// pages")),
+            };
+        }
+        if dest.starts_with("//") {
+            return Err(Diagnostic::error(
+                Code::EscapesHub,
+                path,
+                format!("`{}` points to another host without saying how", shorten(dest)),
+            )
+            .with_hint("write the full https:// address"));
+        }
+        if dest.starts_with(['/', '\\']) {
+            return Err(Diagnostic::error(
+                Code::EscapesHub,
+                path,
+                format!("absolute path `{}` is not allowed", shorten(dest)),
+            )
+            .with_hint("link relative to this file, or by id with [[id]]"));
+        }
+        let (file_part, anchor) = split_anchor(dest);
+        let file_part = file_part.split('?').next().unwrap_or(file_part);
+        let decoded = percent_decode_str(file_part).decode_utf8_lossy();
+        let base = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let Some(target) = normalise_path(base, &decoded) else {
+            return Err(Diagnostic::error(
+                Code::EscapesHub,
+                path,
+                format!("`{}` leads outside the hub folder", shorten(dest)),
+            )
+            .with_hint("only files inside the hub folder can be linked"));
+        };
+        if self.escapes_via_symlink(&target) {
+            return Err(Diagnostic::error(
+                Code::EscapesHub,
+                path,
+                format!("`{}` goes through a symbolic link that leads outside the hub folder", shorten(dest)),
+            ));
+        }
+        let found_doc = self.doc_at(&target);
+        if let Some(index) = found_doc {
+            if style == LinkStyle::Image {
+                return Err(Diagnostic::error(Code::BrokenLink, path, format!("`{dest}` is a document, not an image")));
+            }
+            if let Some(a) = anchor {
+                self.check_anchor(path, index, a)?;
+            }
+            return Ok(LinkTarget::Document { index, anchor: anchor.map(str::to_string) });
+        }
+        if self.assets.files.contains(target.as_str()) {
+            return Ok(LinkTarget::Asset(target));
+        }
+        Err(Diagnostic::error(Code::BrokenLink, path, format!("`{}` does not exist in the hub", shorten(dest)))
+            .with_hint(format!("no file at `{target}`")))
+    }
+
+    fn doc_at(&self, target: &str) -> Option<usize> {
+        if let Some(&i) = self.by_path.get(target) {
+            return Some(i);
+        }
+        let base = target.trim_end_matches('/');
+        [format!("{base}.md"), format!("{base}/README.md"), format!("{base}/index.md"), format!("{base}/readme.md")]
+            .iter()
+            .find_map(|p| self.by_path.get(p.as_str()).copied())
+    }
+
+    fn escapes_via_symlink(&self, target: &str) -> bool {
+        if self.assets.escaping.is_empty() {
+            return false;
+        }
+        let mut prefix = String::new();
+        for seg in target.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(seg);
+            if self.assets.escaping.contains(&prefix) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn wiki_candidates(&self, doc: &Document, norm: &str) -> Vec<usize> {
+        if let Some(&i) = self.by_id.get(norm) {
+            return vec![i];
+        }
+        let mut found = self.by_suffix.get(norm).cloned().unwrap_or_default();
+        // As Obsidian: a file next to the linking one wins, then the shortest path.
+        let dir = doc.id.rsplit_once('/').map_or("", |(d, _)| d);
+        found.sort_by_key(|&c| {
+            let cid = &self.docs[c].id;
+            let sibling = cid.rsplit_once('/').map_or("", |(d, _)| d) == dir;
+            (!sibling, cid.len(), cid.clone())
+        });
+        found
+    }
+
+    fn resolve_wiki(
+        &self,
+        doc: &Document,
+        i: usize,
+        dest: &str,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<LinkTarget, Diagnostic> {
+        let (target, anchor) = split_anchor(dest.trim());
+        if target.is_empty() {
+            return match anchor {
+                Some(a) => self.check_anchor(&doc.path, i, a).map(|_| LinkTarget::Anchor(a.to_string())),
+                None => Err(Diagnostic::error(Code::BrokenLink, &doc.path, "the wikilink is empty")),
+            };
+        }
+        let norm = normalise_wiki(target);
+        let candidates = self.wiki_candidates(doc, &norm);
+        let Some(&index) = candidates.first() else {
+            return Err(Diagnostic::error(Code::BrokenLink, &doc.path, format!("no document has the id `{norm}`"))
+                .with_hint(self.suggest(&norm)));
+        };
+        if let Some(a) = anchor {
+            self.check_anchor(&doc.path, index, a)?;
+        }
+        if candidates.len() > 1 {
+            let (first, second) = (&self.docs[candidates[0]].id, &self.docs[candidates[1]].id);
+            warnings.push(
+                Diagnostic::warning(
+                    Code::AmbiguousLink,
+                    &doc.path,
+                    format!("[[{target}]] matches {} documents; using `{first}`", candidates.len()),
+                )
+                .with_hint(format!("write a longer path such as [[{second}]] to pick another")),
+            );
+        }
+        if index == i
+            && let Some(a) = anchor
+        {
+            return Ok(LinkTarget::Anchor(a.to_string()));
+        }
+        Ok(LinkTarget::Document { index, anchor: anchor.map(str::to_string) })
+    }
+
+    fn check_anchor(&self, from: &str, index: usize, anchor: &str) -> Result<(), Diagnostic> {
+        let doc = &self.docs[index];
+        let decoded = percent_decode_str(anchor).decode_utf8_lossy();
+        let slug = crate::scan::slug(&decoded);
+        if doc.outline.headings.iter().any(|h| h.slug == decoded || h.slug == slug) {
+            return Ok(());
+        }
+        Err(Diagnostic::error(Code::BrokenLink, from, format!("`{}` has no heading `#{decoded}`", doc.id)).with_hint(
+            match doc.outline.headings.first() {
+                Some(h) => format!("its headings include `#{}`", h.slug),
+                None => "it has no headings".to_string(),
+            },
+        ))
+    }
+
+    fn suggest(&self, norm: &str) -> String {
+        let last = norm.rsplit('/').next().unwrap_or(norm);
+        let close =
+            self.by_id.keys().filter(|id| id.contains(last) || last.contains(id.as_str())).min_by_key(|id| id.len());
+        match close {
+            Some(id) => format!("did you mean [[{id}]]?"),
+            None => "check the id: it is the file name without `.md`".to_string(),
+        }
+    }
+
+    /// Front-matter references: path steps and prerequisites, related ids, case-study patterns.
+    fn check_refs(&self, i: usize, diags: &mut Vec<Diagnostic>) {
+        let doc = &self.docs[i];
+        let mut check = |key: &str, id: &str, want: Option<Kind>| match self.by_id.get(id) {
+            None => diags.push(
+                Diagnostic::error(Code::MissingRef, &doc.path, format!("`{key}` names `{id}`, which does not exist"))
+                    .at(doc.line_of(key, Some(id)), 1)
+                    .with_hint(self.suggest(id)),
+            ),
+            Some(&j) => {
+                if let Some(kind) = want
+                    && self.docs[j].kind() != kind
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            &doc.path,
+                            format!("`{key}` names `{id}`, which is a {}, not a {kind}", self.docs[j].kind()),
+                        )
+                        .at(doc.line_of(key, Some(id)), 1),
+                    );
+                }
+            }
+        };
+        match &doc.fields {
+            KindFields::Path(p) => {
+                for s in &p.steps {
+                    check("steps", &s.target, None);
+                }
+                for id in &p.prerequisites {
+                    check("prerequisites", id, Some(Kind::Path));
+                }
+            }
+            KindFields::Pattern(p) => p.related.iter().for_each(|id| check("related", id, None)),
+            KindFields::CaseStudy(c) => c.patterns.iter().for_each(|id| check("patterns", id, Some(Kind::Pattern))),
+            _ => {}
+        }
+    }
+}
+
+fn split_anchor(dest: &str) -> (&str, Option<&str>) {
+    match dest.split_once('#') {
+        Some((t, a)) => (t, Some(a).filter(|a| !a.is_empty())),
+        None => (dest, None),
+    }
+}
+
+/// `[[Install/README.md]]` → `install/readme`.
+fn normalise_wiki(target: &str) -> String {
+    let t = target.trim();
+    let t = t.strip_suffix(".md").or_else(|| t.strip_suffix(".markdown")).unwrap_or(t);
+    path_id(&format!("{t}.md"))
+}
+
+/// Joins a relative link to the linking file's folder; `None` when it climbs out of the hub.
+pub(crate) fn normalise_path(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn scheme_of(dest: &str) -> Option<&str> {
+    let colon = dest.find(':')?;
+    let scheme = &dest[..colon];
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))).then_some(scheme)
+}
+
+/// `data:image/png`, `jpeg`, `gif` or `webp`: never SVG, which can carry script.
+pub fn is_safe_data_image(url: &str) -> bool {
+    let lower = url.get(..20).unwrap_or(url).to_ascii_lowercase();
+    ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"]
+        .iter()
+        .any(|p| lower.strip_prefix(p).is_some_and(|rest| rest.starts_with([';', ','])))
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 80 { format!("{}…", s.chars().take(80).collect::<String>()) } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalised_and_cannot_climb_out() {
+        assert_eq!(normalise_path("guides", "../patterns/a.md").as_deref(), Some("patterns/a.md"));
+        assert_eq!(normalise_path("a/b", "./c/../d.png").as_deref(), Some("a/b/d.png"));
+        assert_eq!(normalise_path("guides", "../../etc/passwd"), None);
+        assert_eq!(normalise_path("", ".."), None);
+    }
+
+    #[test]
+    fn only_raster_data_images_are_safe() {
+        assert!(is_safe_data_image("data:image/png;base64,AAAA"));
+        assert!(is_safe_data_image("DATA:image/webp,xyz"));
+        assert!(!is_safe_data_image("data:image/svg+xml;base64,AAAA"));
+        assert!(!is_safe_data_image("data:text/html,<script>"));
+    }
+
+    #[test]
+    fn schemes_are_detected() {
+        assert_eq!(scheme_of("https://x"), Some("https"));
+        assert_eq!(scheme_of("javascript:alert(1)"), Some("javascript"));
+        assert_eq!(scheme_of("notes/a:b.md"), None);
+        assert_eq!(scheme_of("a.md"), None);
+    }
+}
