@@ -52,4 +52,4 @@ pub use model::{
     PathFields, PatternFields, Risk, Step, TermFields, fnv1a64,
 };
 pub use render::{ID_PREFIX, RenderOptions, Rendered, Renderer, escape};
-pub use scan::{Heading, LinkRef, LinkStyle, Outline, Segment, slug};
+pub use scan::{Heading, LinkRef, LinkStyle, Outline, Segment, plain_text, slug};

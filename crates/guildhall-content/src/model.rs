@@ -365,6 +365,11 @@ impl Document {
         found as u32 + 2
     }
 
+    /// The body without Markdown markup, for search and snippets.
+    pub fn plain_text(&self) -> String {
+        crate::scan::plain_text(&self.body)
+    }
+
     /// Estimated reading time in whole minutes (200 words a minute, at least 1).
     pub fn reading_minutes(&self) -> u32 {
         (self.outline.words as u32).div_ceil(200).max(1)

@@ -167,6 +167,33 @@ pub(crate) fn scan(body: &str, body_line: u32) -> Outline {
     out
 }
 
+/// The text of a Markdown body without markup: what search indexes and snippets are made of.
+/// Block boundaries become newlines; link targets and HTML tags are left out (the text between
+/// tags is kept).
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    for event in Parser::new_ext(body, parser_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => {
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 pub(crate) fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -239,6 +266,12 @@ mod tests {
         assert!(o.segments.iter().all(|s| !s.text.contains("not text")));
         assert_eq!(o.segments[0].section, 0);
         assert!(o.segments.iter().any(|s| s.section == 1));
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        let t = plain_text("# Title\n\nSome *emphasis* and [a link](x.md) and `code`.\n\n- one\n- two\n\n<b>raw</b>");
+        assert_eq!(t, "Title\nSome emphasis and a link and code.\none\ntwo\nraw\n");
     }
 
     #[test]
