@@ -18,6 +18,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod paths;
+pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
+
 pub use guildhall_content as content;
 use guildhall_content::{Catalog, Date, Diagnostic, LoadOptions, RenderOptions, Rendered, Renderer};
 
