@@ -125,20 +125,32 @@ impl Catalog {
         }
         docs.sort_by(|a, b| a.path.cmp(&b.path));
 
-        // Ids: the first file (in path order) keeps an id; later ones are reported.
+        // Ids: a file whose name is its id keeps it, else the first in path order; the others
+        // are reported and left out of linking.
         let mut by_id: HashMap<String, usize> = HashMap::with_capacity(docs.len());
         let mut duplicate = vec![false; docs.len()];
-        for (i, doc) in docs.iter().enumerate() {
-            if let Some(&first) = by_id.get(&doc.id) {
-                duplicate[i] = true;
-                diagnostics.push(
-                    Diagnostic::error(Code::DuplicateId, &doc.path, format!("the id `{}` is already used", doc.id))
-                        .at(1, 1)
-                        .with_hint(format!("`{}` has the same id; rename one of them or set `id:`", docs[first].path)),
-                );
-            } else {
-                by_id.insert(doc.id.clone(), i);
-            }
+        let named_after_id = |d: &Document| {
+            let name = d.path.rsplit('/').next().unwrap_or(&d.path);
+            name.rsplit_once('.').map_or(name, |(stem, _)| stem) == d.id
+        };
+        for i in 0..docs.len() {
+            let Some(&first) = by_id.get(&docs[i].id) else {
+                by_id.insert(docs[i].id.clone(), i);
+                continue;
+            };
+            let (keep, lose) =
+                if named_after_id(&docs[i]) && !named_after_id(&docs[first]) { (i, first) } else { (first, i) };
+            by_id.insert(docs[keep].id.clone(), keep);
+            duplicate[lose] = true;
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    &docs[lose].path,
+                    format!("the id `{}` is already used by `{}`", docs[lose].id, docs[keep].path),
+                )
+                .at(docs[lose].line_of("id", None), 1)
+                .with_hint("rename one of the files, or give one a different `id:`"),
+            );
         }
 
         let terms: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].kind() == Kind::Term && !duplicate[i]).collect();

@@ -363,9 +363,13 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Characters kept as they are in a URL path segment (RFC 3986 unreserved).
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 fn encode_path(path: &str) -> String {
     path.split('/')
-        .map(|seg| percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC).to_string())
+        .map(|seg| percent_encoding::utf8_percent_encode(seg, SEGMENT).to_string())
         .collect::<Vec<_>>()
         .join("/")
 }

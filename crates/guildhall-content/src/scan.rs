@@ -183,11 +183,7 @@ pub fn plain_text(body: &str) -> String {
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell
                 | TagEnd::BlockQuote(_),
-            ) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            ) if !out.ends_with('\n') => out.push('\n'),
             _ => {}
         }
     }
