@@ -6,3 +6,4 @@ mod fixtures;
 mod harness;
 mod hostile;
 mod sanitize;
+mod starter_content;
