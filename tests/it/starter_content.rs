@@ -243,5 +243,5 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         .map(|w| w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w))
         .filter(|w| w.chars().count() > 1)
         .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
-        .filter(|w| !(w.chars().filter(|c| c.is_uppercase()).count() >= 2))
+        .filter(|w| w.chars().filter(|c| c.is_uppercase()).count() < 2)
 }
