@@ -61,3 +61,32 @@ fn obsidian_links_resolve_to_the_shortest_unique_path() {
     assert!(html.contains("href=\"#/doc/docs/install/readme\""), "{html}");
     assert!(html.contains("href=\"#/doc/my-notes/weekly-review\""), "{html}");
 }
+
+#[test]
+fn a_term_linked_explicitly_is_not_linked_again_as_a_mention() {
+    let c = crate::harness::catalog(&[
+        ("glossary/timeout.md", b"---\nterm: Timeout\nplain: How long to wait.\n---\n"),
+        (
+            "guides/g.md",
+            b"---\ntitle: G\n---\nSet a [[timeout]]; every timeout matters.\n\n## Next\n\nA timeout again.",
+        ),
+    ]);
+    let html = c.renderer(RenderOptions::default()).render_id("g").expect("g").html;
+    assert_eq!(html.matches("href=\"#/doc/timeout\"").count(), 2, "{html}");
+    assert!(html.contains(">timeout</a>; every timeout matters"), "{html}");
+}
+
+#[test]
+fn wikilinks_to_terms_read_as_words_in_a_sentence() {
+    let c = crate::harness::catalog(&[
+        ("glossary/timeout.md", b"---\nterm: Timeout\nplain: p.\n---\n"),
+        ("glossary/http-status-code.md", b"---\nterm: HTTP status code\nplain: p.\n---\n"),
+        ("glossary/oauth.md", b"---\nterm: OAuth\nplain: p.\n---\n"),
+        ("guides/g.md", b"---\ntitle: G\n---\n[[timeout]], [[http-status-code]], [[oauth]], [[g]]."),
+    ]);
+    let html = c.renderer(RenderOptions::default().with_link_mentions(false)).render_id("g");
+    let html = html.expect("g").html;
+    for label in [">timeout</a>", ">HTTP status code</a>", ">OAuth</a>", ">G</a>"] {
+        assert!(html.contains(label), "{label} in {html}");
+    }
+}

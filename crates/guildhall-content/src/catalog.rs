@@ -169,7 +169,7 @@ impl Catalog {
                 let mut d = Vec::new();
                 let links = resolver.resolve_links(i, &mut d);
                 resolver.check_refs(i, &mut d);
-                let mentions = find_mentions(&docs[i], i, &glossary, &terms);
+                let mentions = find_mentions(&docs[i], i, &links, &glossary, &terms);
                 (links, mentions, d)
             })
             .collect();
@@ -345,8 +345,24 @@ fn term_conflicts(docs: &[Document], terms: &[usize]) -> Vec<Diagnostic> {
     out
 }
 
-fn find_mentions(doc: &Document, index: usize, glossary: &Glossary, terms: &[usize]) -> Vec<Mention> {
-    let mut seen: HashSet<(u32, usize)> = HashSet::new();
+fn find_mentions(
+    doc: &Document,
+    index: usize,
+    links: &[LinkTarget],
+    glossary: &Glossary,
+    terms: &[usize],
+) -> Vec<Mention> {
+    // A term linked explicitly in a section already has its link there.
+    let mut seen: HashSet<(u32, usize)> = doc
+        .outline
+        .links
+        .iter()
+        .zip(links)
+        .filter_map(|(l, t)| match t {
+            LinkTarget::Document { index, .. } => Some((l.section, *index)),
+            _ => None,
+        })
+        .collect();
     let mut out = Vec::new();
     for seg in &doc.outline.segments {
         for f in glossary.find(&seg.text) {
