@@ -292,6 +292,11 @@ impl Catalog {
         self.mentions.get(index).map_or(&[], Vec::as_slice)
     }
 
+    /// The terms (document indexes) whose mentions are linked in the document at `index`.
+    pub fn mentions_of(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        self.mentions(index).iter().map(|m| m.term)
+    }
+
     /// Every glossary term with its fields.
     pub fn terms(&self) -> impl Iterator<Item = (&Document, &TermFields)> {
         self.terms.iter().filter_map(|&i| self.docs[i].term().map(|t| (&self.docs[i], t)))

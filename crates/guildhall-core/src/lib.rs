@@ -19,10 +19,12 @@
 use std::path::{Path, PathBuf};
 
 mod paths;
+mod views;
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
+pub use views::{DocRef, DocSummary, DocView, Headline, Overview, StepView, TermCard};
 
 pub use guildhall_content as content;
-use guildhall_content::{Catalog, Date, Diagnostic, LoadOptions, RenderOptions, Rendered, Renderer};
+use guildhall_content::{Catalog, Date, Diagnostic, Kind, LoadOptions, RenderOptions, Rendered, Renderer};
 
 /// How a hub is opened.
 #[derive(Debug, Clone, Default)]
@@ -55,6 +57,7 @@ fn suggestion_text(s: &[String]) -> String {
 pub struct Hub {
     root: PathBuf,
     renderer_options: RenderOptions,
+    today: Date,
     catalog: Catalog,
 }
 
@@ -69,7 +72,7 @@ impl Hub {
     pub fn open(content: &Path, options: &HubOptions) -> Result<Hub, Error> {
         let today = options.today.unwrap_or_else(Date::today_utc);
         let catalog = Catalog::load(content, &LoadOptions::default().with_today(today))?;
-        Ok(Hub { root: content.to_path_buf(), renderer_options: options.render.clone(), catalog })
+        Ok(Hub { root: content.to_path_buf(), renderer_options: options.render.clone(), today, catalog })
     }
 
     /// The content folder.
@@ -97,6 +100,62 @@ impl Hub {
         self.renderer().render_id(id).ok_or_else(|| self.unknown(id))
     }
 
+    /// Every document of one kind (or all), in title order, as list rows.
+    pub fn documents(&self, kind: Option<Kind>) -> Vec<DocSummary> {
+        let mut out: Vec<DocSummary> = self
+            .catalog
+            .documents()
+            .iter()
+            .filter(|d| kind.is_none_or(|k| d.kind() == k))
+            .map(|d| views::summary(&self.catalog, d, self.today))
+            .collect();
+        out.sort_by_cached_key(|d| d.title.to_lowercase());
+        out
+    }
+
+    /// One document with everything its screen shows: HTML, contents, backlinks, hover cards.
+    pub fn document(&self, id: &str) -> Result<DocView, Error> {
+        let index = self.catalog.index_of(id).ok_or_else(|| self.unknown(id))?;
+        Ok(views::document(&self.catalog, &self.renderer(), index, self.today))
+    }
+
+    /// The glossary, A to Z.
+    pub fn glossary(&self) -> Vec<TermCard> {
+        let mut terms: Vec<TermCard> = self.catalog.terms().filter_map(|(d, _)| views::term_card(d)).collect();
+        terms.sort_by_cached_key(|t| t.term.to_lowercase());
+        terms
+    }
+
+    /// Glossary lookups in both directions for a piece of text: the jargon it contains (terms
+    /// and aliases) and the terms whose everyday phrases it contains.
+    pub fn glossary_lookup(&self, text: &str) -> GlossaryLookup {
+        let terms: Vec<&guildhall_content::Document> = self.catalog.terms().map(|(d, _)| d).collect();
+        let mut jargon: Vec<TermCard> = Vec::new();
+        for f in self.catalog.glossary().find(text) {
+            if let Some(card) = terms.get(f.term).and_then(|d| views::term_card(d))
+                && !jargon.iter().any(|c| c.id == card.id)
+            {
+                jargon.push(card);
+            }
+        }
+        let lower = text.to_lowercase();
+        let plain = terms
+            .iter()
+            .filter(|d| {
+                d.term().is_some_and(|t| {
+                    t.plain_phrases.iter().any(|p| !p.trim().is_empty() && contains_words(&lower, &p.to_lowercase()))
+                })
+            })
+            .filter_map(|d| views::term_card(d))
+            .collect();
+        GlossaryLookup { jargon, plain }
+    }
+
+    /// Counts, stale pages and content problems: the hub team's overview.
+    pub fn overview(&self) -> Overview {
+        views::overview(&self.catalog, self.today)
+    }
+
     fn unknown(&self, id: &str) -> Error {
         Error::UnknownDocument { id: id.to_string(), suggestions: self.similar_ids(id, 3) }
     }
@@ -117,6 +176,24 @@ impl Hub {
         scored.sort();
         scored.into_iter().take(n).map(|(_, s)| format!("`{s}`")).collect()
     }
+}
+
+/// The result of [`Hub::glossary_lookup`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GlossaryLookup {
+    /// Terms whose name or alias appears in the text.
+    pub jargon: Vec<TermCard>,
+    /// Terms whose everyday phrases appear in the text.
+    pub plain: Vec<TermCard>,
+}
+
+/// Whether `phrase` occurs in `text` on word boundaries.
+fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, m)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + m.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Levenshtein distance over characters.
@@ -143,6 +220,24 @@ mod tests {
         assert_eq!(edit_distance("retry", "retry"), 0);
         assert_eq!(edit_distance("retyr", "retry"), 2);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn glossary_lookups_work_both_ways() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("glossary")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("glossary/exponential-backoff.md"),
+            "---\nterm: Exponential backoff\naliases: [backoff]\nplain: Wait longer each time.\nplain_phrases: [try again later]\n---\n",
+        )
+        .expect("write");
+        let hub = Hub::open(dir.path(), &HubOptions::default()).expect("open");
+        let l = hub.glossary_lookup("the flow should try again later");
+        assert_eq!(l.plain.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["exponential-backoff"]);
+        assert!(l.jargon.is_empty());
+        let l = hub.glossary_lookup("configure the backoff");
+        assert_eq!(l.jargon.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["exponential-backoff"]);
+        assert!(!contains_words("retrying again later", "try again later"));
     }
 
     #[test]
