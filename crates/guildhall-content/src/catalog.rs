@@ -90,6 +90,7 @@ pub struct Catalog {
     terms: Vec<usize>,
     glossary: Glossary,
     diagnostics: Vec<Diagnostic>,
+    assets: Assets,
 }
 
 impl Catalog {
@@ -239,7 +240,14 @@ impl Catalog {
             terms,
             glossary,
             diagnostics,
+            assets,
         }
+    }
+
+    /// Whether `path` (relative, `/`-separated) is a regular non-Markdown file inside the hub
+    /// that the walk found: the only files a shell may serve as assets.
+    pub fn has_asset(&self, path: &str) -> bool {
+        self.assets.files.contains(path)
     }
 
     /// The hub's display name.

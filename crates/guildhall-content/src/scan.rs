@@ -36,6 +36,7 @@ pub struct Outline {
 
 /// A heading and its anchor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 mod paths;
 mod views;
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
-pub use views::{DocRef, DocSummary, DocView, Headline, Overview, StepView, TermCard};
+pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, Overview, StepView, TermCard};
 
 pub use guildhall_content as content;
 use guildhall_content::{Catalog, Date, Diagnostic, Kind, LoadOptions, RenderOptions, Rendered, Renderer};
@@ -180,6 +180,7 @@ impl Hub {
 
 /// The result of [`Hub::glossary_lookup`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GlossaryLookup {
     /// Terms whose name or alias appears in the text.
     pub jargon: Vec<TermCard>,

@@ -9,6 +9,7 @@ use guildhall_content::{
 
 /// A link to a document, with what a list needs to show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocRef {
     pub id: String,
     pub kind: Kind,
@@ -23,6 +24,7 @@ impl DocRef {
 
 /// One document in a list: enough for a card or a row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocSummary {
     pub id: String,
     pub kind: Kind,
@@ -51,6 +53,7 @@ pub struct DocSummary {
 
 /// The most improved metric of a case study.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Headline {
     pub metric: Metric,
     /// Improvement in percent, positive when it went the right way.
@@ -59,6 +62,7 @@ pub struct Headline {
 
 /// A glossary term as hover cards and the glossary screen need it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TermCard {
     pub id: String,
     pub term: String,
@@ -70,6 +74,7 @@ pub struct TermCard {
 
 /// A path step with the document it points to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepView {
     pub step: Step,
     pub doc: Option<DocRef>,
@@ -77,6 +82,7 @@ pub struct StepView {
 
 /// Everything the document screen shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocView {
     #[serde(flatten)]
     pub summary: DocSummary,
@@ -214,17 +220,29 @@ pub(crate) fn document(c: &Catalog, r: &Renderer<'_>, index: usize, today: Date)
 
 /// Counts for the hub overview (the governance screen).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub name: String,
     pub documents: usize,
-    pub by_kind: Vec<(Kind, usize)>,
+    pub by_kind: Vec<KindCount>,
     pub stale: Vec<DocRef>,
     pub errors: usize,
     pub warnings: usize,
 }
 
+/// How many documents a hub has of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KindCount {
+    pub kind: Kind,
+    pub count: usize,
+}
+
 pub(crate) fn overview(c: &Catalog, today: Date) -> Overview {
-    let by_kind = Kind::ALL.iter().map(|&k| (k, c.documents().iter().filter(|d| d.kind() == k).count())).collect();
+    let by_kind = Kind::ALL
+        .iter()
+        .map(|&kind| KindCount { kind, count: c.documents().iter().filter(|d| d.kind() == kind).count() })
+        .collect();
     let stale = c.documents().iter().filter(|d| d.meta.review_by.is_some_and(|r| r < today)).map(DocRef::of).collect();
     let errors = c.diagnostics().iter().filter(|d| d.severity == Severity::Error).count();
     Overview {
