@@ -174,9 +174,8 @@ impl Store {
 
     /// Runs SQLite's full `PRAGMA integrity_check`; `Ok(())` when it says `ok`.
     pub fn integrity_check(&self) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check(20)")?;
-        let problems: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        if problems.len() == 1 && problems[0] == "ok" {
+        let problems = open::integrity_problems(&self.conn, "integrity_check")?;
+        if problems.is_empty() {
             Ok(())
         } else {
             Err(StoreError::Corrupt { path: self.path.clone(), problem: Corruption::IntegrityCheck(problems) })

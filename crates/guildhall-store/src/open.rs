@@ -106,12 +106,8 @@ pub(crate) fn open_connection(path: &Path, busy_timeout: Duration) -> Result<Con
     if !(0..=SCHEMA_VERSION).contains(&user_version) {
         return Err(StoreError::TooNew { path: path.to_path_buf(), found: user_version, supported: SCHEMA_VERSION });
     }
-    let problems: Vec<String> = {
-        let mut stmt = conn.prepare("PRAGMA quick_check(5)").map_err(c)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(c)?;
-        rows.collect::<Result<_, _>>().map_err(c)?
-    };
-    if problems.len() != 1 || problems[0] != "ok" {
+    let problems = integrity_problems(&conn, "quick_check").map_err(c)?;
+    if !problems.is_empty() {
         return Err(StoreError::Corrupt { path: path.to_path_buf(), problem: Corruption::IntegrityCheck(problems) });
     }
 
@@ -141,6 +137,17 @@ pub(crate) fn open_connection(path: &Path, busy_timeout: Duration) -> Result<Con
         source => StoreError::Migration { path: path.to_path_buf(), target: SCHEMA_VERSION, source },
     })?;
     Ok(conn)
+}
+
+/// Runs `PRAGMA quick_check` or `integrity_check`; the first few problems, none when it says `ok`.
+pub(crate) fn integrity_problems(conn: &Connection, pragma: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {pragma}(10)"))?;
+    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        return Ok(Vec::new());
+    }
+    // SQLite may put several messages in one row, under a "*** in database main ***" banner.
+    Ok(rows.iter().flat_map(|r| r.lines()).filter(|l| !l.starts_with("***")).take(5).map(str::to_string).collect())
 }
 
 #[cfg(test)]

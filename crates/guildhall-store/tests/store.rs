@@ -118,7 +118,10 @@ fn a_file_from_a_newer_version_is_refused_and_left_untouched() {
         }
         let bytes = std::fs::read(&path).expect("read");
         let err = Store::open(&path, &options()).expect_err("newer file must be refused");
-        assert!(matches!(err, StoreError::TooNew { found: 99, supported, .. } if supported == SCHEMA_VERSION), "{err:?}");
+        assert!(
+            matches!(err, StoreError::TooNew { found: 99, supported, .. } if supported == SCHEMA_VERSION),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("newer version of Guildhall"), "{err}");
         assert_eq!(std::fs::read(&path).expect("read"), bytes, "wal={wal}: the file changed");
         assert_eq!(pragma::<i64>(&path, "user_version"), 99);
@@ -153,11 +156,11 @@ fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
 fn populated_store(path: &Path) {
     let mut store = open(path);
     store.start_path("first-app", &["a", "b", "c"]).expect("start");
-    for i in 0..300 {
+    for i in 0..120 {
         store.record_view(&format!("doc-{i}")).expect("view");
         store.log_search(&format!("query number {i}"), i % 3).expect("log");
     }
-    store.set_note("a", &"A long note. ".repeat(2000)).expect("note");
+    store.set_note("a", &"A long note. ".repeat(8000)).expect("note");
 }
 
 #[test]
@@ -281,10 +284,10 @@ fn attempts_and_completions_are_kept_in_order() {
     store.record_checkpoint_attempt("p", "a", "Back off", true).expect("attempt");
     store.record_checkpoint_attempt("q", "a", "x", true).expect("attempt");
     let attempts = store.checkpoint_attempts("p").expect("attempts");
-    assert_eq!(attempts.iter().map(|a| (a.answer.as_str(), a.correct)).collect::<Vec<_>>(), [
-        ("Retry at once", false),
-        ("Back off", true)
-    ]);
+    assert_eq!(
+        attempts.iter().map(|a| (a.answer.as_str(), a.correct)).collect::<Vec<_>>(),
+        [("Retry at once", false), ("Back off", true)]
+    );
     store.record_path_completion("p", "content-abc123").expect("completion");
     let done = store.path_completions("p").expect("completions");
     assert_eq!(done.len(), 1);
