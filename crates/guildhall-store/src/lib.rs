@@ -70,7 +70,7 @@ pub use library::{Bookmark, Note, RECENT_VIEWS_KEPT, RecentView};
 pub use open::SCHEMA_VERSION;
 pub use profile::{GlossaryView, HubMeta, Profile, Role, Theme};
 pub use progress::{CheckpointAttempt, PathCompletion, PathProgress, PathRun, StepState};
-pub use search::{SearchLogEntry, ZeroResultQuery, normalize_query};
+pub use search::{MAX_LOGGED_QUERY_CHARS, SearchLogEntry, ZeroResultQuery, normalize_query};
 pub use time::Timestamp;
 
 /// The default number of days the search log is kept ([`StoreOptions::search_log_retention_days`]).
@@ -162,7 +162,12 @@ impl Store {
         let conn = open::open_connection(path, options.busy_timeout)?;
         let mut store = Store { conn, path: path.to_path_buf(), clock: options.clock };
         if let Some(days) = options.search_log_retention_days {
-            store.prune_search_log(days)?;
+            // Housekeeping must not make opening fail: if another process holds the write lock
+            // past the busy timeout, the log is pruned at a later open instead.
+            match store.prune_search_log(days) {
+                Ok(_) | Err(StoreError::Busy { .. }) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(store)
     }

@@ -78,7 +78,7 @@ text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
-    /// The name shown in the app; may be empty.
+    /// The name shown in the app; may be empty (at most [`MAX_TEXT_BYTES`] bytes).
     pub display_name: String,
     /// The programme role, if the person chose one.
     pub role: Option<Role>,
@@ -86,7 +86,7 @@ pub struct Profile {
     pub glossary_view: GlossaryView,
     /// The colour theme.
     pub theme: Theme,
-    /// A BCP 47 language tag, or `None` for the hub's default language.
+    /// A BCP 47 language tag (at most 64 bytes), or `None` for the hub's default language.
     pub language: Option<String>,
 }
 

@@ -87,6 +87,12 @@ impl Store {
     /// this with [`StoreOptions::search_log_retention_days`](crate::StoreOptions).
     pub fn prune_search_log(&mut self, keep_days: u32) -> Result<usize, StoreError> {
         let cutoff = self.now().minus_days(keep_days).as_millis();
+        // Look first, so that an open with nothing to prune takes no write lock and no fsync.
+        let stale: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM search_log WHERE at < ?1)", [cutoff], |r| r.get(0))?;
+        if !stale {
+            return Ok(0);
+        }
         self.write(|tx| Ok(tx.execute("DELETE FROM search_log WHERE at < ?1", [cutoff])?))
     }
 }

@@ -484,3 +484,25 @@ fn the_store_can_be_shared_across_threads_behind_a_mutex() {
     let other = open(&path);
     assert_eq!(other.bookmarks().expect("bookmarks").len(), 100);
 }
+
+#[test]
+fn a_locked_store_reports_busy_and_still_opens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = store_file(&dir);
+    let mut store = open(&path);
+    set_now(T0 - 200 * DAY);
+    store.log_search("old", 0).expect("log");
+    set_now(T0);
+    drop(store);
+
+    let other = rusqlite::Connection::open(&path).expect("raw open");
+    other.execute_batch("BEGIN IMMEDIATE").expect("hold the write lock");
+    let quick = options().with_busy_timeout(std::time::Duration::from_millis(100));
+    // Pruning the stale entry at open needs the lock: open still succeeds and reads work.
+    let mut store = Store::open(&path, &quick).expect("open while locked");
+    assert_eq!(store.search_log(Timestamp::from_millis(i64::MIN)).expect("log").len(), 1);
+    let err = store.add_bookmark("a").expect_err("locked");
+    assert!(matches!(err, StoreError::Busy { .. }), "{err:?}");
+    other.execute_batch("ROLLBACK").expect("release");
+    assert!(store.add_bookmark("a").expect("bookmark after release"));
+}
