@@ -141,6 +141,10 @@ pub enum Corruption {
     /// The file does not start with the SQLite header.
     #[error("it is not an SQLite database")]
     NotADatabase,
+    /// The file is an SQLite database without a Guildhall schema version but with tables: some
+    /// other program's database.
+    #[error("it is an SQLite database, but not a Guildhall personal store")]
+    ForeignDatabase,
     /// The file is shorter than its header says, or not a whole number of pages.
     #[error("it is truncated: {actual} bytes where {expected} were expected")]
     Truncated {

@@ -106,6 +106,13 @@ pub(crate) fn open_connection(path: &Path, busy_timeout: Duration) -> Result<Con
     if !(0..=SCHEMA_VERSION).contains(&user_version) {
         return Err(StoreError::TooNew { path: path.to_path_buf(), found: user_version, supported: SCHEMA_VERSION });
     }
+    if user_version == 0 {
+        // Version 0 is a new, empty file, or someone else's database: never migrate the latter.
+        let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(c)?;
+        if objects > 0 {
+            return Err(StoreError::Corrupt { path: path.to_path_buf(), problem: Corruption::ForeignDatabase });
+        }
+    }
     let problems = integrity_problems(&conn, "quick_check").map_err(c)?;
     if !problems.is_empty() {
         return Err(StoreError::Corrupt { path: path.to_path_buf(), problem: Corruption::IntegrityCheck(problems) });

@@ -506,3 +506,18 @@ fn a_locked_store_reports_busy_and_still_opens() {
     other.execute_batch("ROLLBACK").expect("release");
     assert!(store.add_bookmark("a").expect("bookmark after release"));
 }
+
+#[test]
+fn another_programs_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("guildhall.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open raw");
+        conn.execute_batch("CREATE TABLE meta (k, v); INSERT INTO meta VALUES ('owner', 'someone else');")
+            .expect("foreign schema");
+    }
+    let bytes = std::fs::read(&path).expect("read");
+    let err = Store::open(&path, &options()).expect_err("foreign database must be refused");
+    assert!(matches!(err, StoreError::Corrupt { problem: Corruption::ForeignDatabase, .. }), "{err:?}");
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+}
