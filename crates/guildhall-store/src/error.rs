@@ -39,7 +39,7 @@ pub enum StoreError {
     },
     /// The file is not a database or is damaged. It was not changed, overwritten or deleted.
     #[error(
-        "the personal store {path} is damaged ({problem}); Guildhall left it untouched. To start afresh, close \
+        "the personal store {path} cannot be used ({problem}); Guildhall left it untouched. To start afresh, close \
          Guildhall and move the file aside (for example rename it to `{}.damaged`): a new, empty store is \
          created at the next start. `sqlite3 <file> .recover` may rescue data from the old one",
         path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()

@@ -166,7 +166,12 @@ impl PersonalData {
         for (i, a) in self.checkpoint_attempts.iter().enumerate() {
             id(format!("checkpoint_attempts[{i}].path_id"), &a.path_id)?;
             id(format!("checkpoint_attempts[{i}].step_ref"), &a.step_ref)?;
-            text(format!("checkpoint_attempts[{i}].answer"), &a.answer, MAX_TEXT_BYTES)?;
+            if a.answer.len() > MAX_TEXT_BYTES {
+                return reject(
+                    format!("checkpoint_attempts[{i}].answer"),
+                    InputProblem::TooLong { max: MAX_TEXT_BYTES },
+                );
+            }
         }
         for (i, c) in self.path_completions.iter().enumerate() {
             id(format!("path_completions[{i}].path_id"), &c.path_id)?;

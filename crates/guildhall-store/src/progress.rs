@@ -288,7 +288,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         check_id("path id", path_id)?;
         check_id("step ref", step_ref)?;
-        check_text("answer", answer, MAX_TEXT_BYTES, true)?;
+        // Options are free text from the content (they may span lines): only the length is capped.
+        if answer.len() > MAX_TEXT_BYTES {
+            return Err(StoreError::InvalidInput {
+                field: "answer",
+                problem: crate::InputProblem::TooLong { max: MAX_TEXT_BYTES },
+            });
+        }
         let now = self.now().as_millis();
         self.write(|tx| {
             tx.execute(

@@ -374,7 +374,7 @@ fn populate_everything(store: &mut Store) {
     store.mark_step_done("first-app", "b").expect("done");
     store.set_current_step("first-app", Some("a")).expect("current");
     store.start_path("empty-path", &[] as &[&str]).expect("start");
-    store.record_checkpoint_attempt("first-app", "b", "Option “two”", true).expect("attempt");
+    store.record_checkpoint_attempt("first-app", "b", "Option “two”\nover two lines", true).expect("attempt");
     store.record_path_completion("first-app", "v1").expect("completion");
     store.add_bookmark("glossary/émoji-ü").expect("bookmark");
     store.set_note("a", "# Heading\n\nMulti-line\nnote with \"quotes\" and ünïcode").expect("note");
