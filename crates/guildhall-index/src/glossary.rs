@@ -17,10 +17,10 @@ use crate::schema::{raw_analyzer, stem_analyzer, tokens};
 
 /// Everyday words that carry no meaning on their own: left out of "content words".
 pub const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "how", "i", "if",
-    "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "so", "than", "that", "the",
-    "their", "then", "there", "these", "they", "this", "to", "was", "we", "what", "when", "where", "which", "who",
-    "why", "will", "with", "you", "your", "i'm", "am", "get", "has", "have", "been", "it's", "just", "some",
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "how", "i", "if", "in",
+    "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "so", "than", "that", "the", "their",
+    "then", "there", "these", "they", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why",
+    "will", "with", "you", "your", "i'm", "am", "get", "has", "have", "been", "it's", "just", "some",
 ];
 
 pub fn is_stopword(raw: &str) -> bool {
@@ -65,7 +65,11 @@ impl TermEntry {
         let names = std::iter::once(&t.term)
             .chain(t.aliases.iter())
             .filter(|n| !n.trim().is_empty())
-            .map(|n| Name { text: n.trim().to_string(), stems: tokens(&mut stem, n), case_sensitive: is_abbreviation(n) })
+            .map(|n| Name {
+                text: n.trim().to_string(),
+                stems: tokens(&mut stem, n),
+                case_sensitive: is_abbreviation(n),
+            })
             .filter(|n| !n.stems.is_empty())
             .collect();
         let phrases = t
@@ -141,9 +145,10 @@ impl Expander {
             }
         };
         for entry in self.terms.values() {
-            let jargon = entry.names.iter().any(|n| {
-                contains_seq(stems, &n.stems) && (!n.case_sensitive || typed.iter().any(|w| w == &n.text))
-            });
+            let jargon = entry
+                .names
+                .iter()
+                .any(|n| contains_seq(stems, &n.stems) && (!n.case_sensitive || typed.iter().any(|w| w == &n.text)));
             if jargon {
                 // Jargon typed: add the plain phrases.
                 for p in &entry.phrases {

@@ -598,11 +598,14 @@ impl SearchIndex {
             words.iter().map(|(_, s)| s.clone()).chain(phrases.iter().flat_map(|(_, s)| s.clone())).collect();
         let content: Vec<String> = words
             .iter()
-            .chain(phrases.iter().flat_map(|(r, s)| r.iter().cloned().zip(s.iter().cloned())).collect::<Vec<_>>().iter())
+            .chain(
+                phrases.iter().flat_map(|(r, s)| r.iter().cloned().zip(s.iter().cloned())).collect::<Vec<_>>().iter(),
+            )
             .filter(|(r, _)| !is_stopword(r))
             .map(|(_, s)| s.clone())
             .collect();
-        let additions = self.expander.read().unwrap_or_else(PoisonError::into_inner).expand(&typed, &all_stems, &content);
+        let additions =
+            self.expander.read().unwrap_or_else(PoisonError::into_inner).expand(&typed, &all_stems, &content);
 
         let mut highlight = snippet::Highlighter::default();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -705,10 +708,8 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let limit = req.limit.clamp(1, MAX_LIMIT);
-        let (top, total, facets) = searcher.search(
-            &query,
-            &(TopDocs::with_limit(limit).order_by_score(), Count, facets::FacetCollector),
-        )?;
+        let (top, total, facets) =
+            searcher.search(&query, &(TopDocs::with_limit(limit).order_by_score(), Count, facets::FacetCollector))?;
         response.total = total;
         response.facets = facets;
         for (score, addr) in top {

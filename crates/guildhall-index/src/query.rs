@@ -34,11 +34,8 @@ pub struct Parsed {
 pub fn parse(input: &str) -> Parsed {
     let mut p = Parsed::default();
     let char_count = input.chars().count();
-    let text: String = input
-        .chars()
-        .take(MAX_QUERY_CHARS)
-        .map(|c| if c.is_control() || c == '\u{feff}' { ' ' } else { c })
-        .collect();
+    let text: String =
+        input.chars().take(MAX_QUERY_CHARS).map(|c| if c.is_control() || c == '\u{feff}' { ' ' } else { c }).collect();
     if char_count > MAX_QUERY_CHARS {
         p.notices.push(format!("the query was cut to its first {MAX_QUERY_CHARS} characters"));
     }

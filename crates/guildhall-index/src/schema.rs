@@ -77,12 +77,14 @@ pub struct Fields {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let stem = |stored: bool| {
-        let idx = TextFieldIndexing::default().set_tokenizer(STEM).set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let idx =
+            TextFieldIndexing::default().set_tokenizer(STEM).set_index_option(IndexRecordOption::WithFreqsAndPositions);
         let o = TextOptions::default().set_indexing_options(idx);
         if stored { o.set_stored() } else { o }
     };
-    let raw = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(RAW).set_index_option(IndexRecordOption::Basic));
+    let raw = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(RAW).set_index_option(IndexRecordOption::Basic),
+    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         path_key: b.add_u64_field("path_key", INDEXED | FAST),

@@ -47,7 +47,9 @@ impl Highlighter {
                 } else {
                     self.fuzzy
                         .iter()
-                        .find(|(w, d)| raw.len().abs_diff(w.len()) <= usize::from(*d) && edits(&raw, w) <= usize::from(*d))
+                        .find(|(w, d)| {
+                            raw.len().abs_diff(w.len()) <= usize::from(*d) && edits(&raw, w) <= usize::from(*d)
+                        })
                         .map(|(w, _)| w.clone())
                 }
             } else {
