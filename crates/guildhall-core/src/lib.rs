@@ -15,11 +15,31 @@
 //! println!("{}", page.html);
 //! # Ok::<(), guildhall_core::Error>(())
 //! ```
+//!
+//! Shells that search open the hub with a data directory, which also opens (and updates) the
+//! hub's search index:
+//!
+//! ```no_run
+//! use guildhall_core::{Hub, HubOptions, SearchRequest, data_dir};
+//!
+//! let hub = Hub::open_with_data("content".as_ref(), &data_dir(None), &HubOptions::default())?;
+//! let found = hub.search(&SearchRequest::new("try again later"))?;
+//! println!("{} results, also searched: {:?}", found.total, found.expanded);
+//! # Ok::<(), guildhall_core::Error>(())
+//! ```
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+mod eval;
 mod paths;
+mod watch;
+pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
+pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
+
+pub use guildhall_index as index;
+pub use guildhall_index::{Facets, Hit, IndexError, SearchIndex, SearchRequest, SearchResponse, SyncReport};
 
 pub use guildhall_content as content;
 use guildhall_content::{Catalog, Date, Diagnostic, LoadOptions, RenderOptions, Rendered, Renderer};
@@ -45,6 +65,38 @@ pub enum Error {
     /// No document has this id.
     #[error("no document has the id `{id}`{}", suggestion_text(.suggestions))]
     UnknownDocument { id: String, suggestions: Vec<String> },
+    /// The search index could not be opened, updated or read.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// The hub was opened without a data directory, so it has no search index.
+    #[error("this hub was opened without a search index (open it with a data directory)")]
+    NoIndex,
+    /// The file watcher could not start.
+    #[error("cannot watch the content folder: {0}")]
+    Watch(String),
+    /// A judgments file line is malformed.
+    #[error("judgments line {line}: {message}")]
+    Judgments { line: usize, message: String },
+}
+
+/// Told about every search, e.g. to record queries that found nothing for a content-gap
+/// report (see [`SearchResponse::is_zero_result`]). Called on the searching thread: keep it
+/// quick (queue the write).
+pub trait SearchObserver: Send + Sync {
+    fn searched(&self, request: &SearchRequest, response: &SearchResponse);
+}
+
+/// The state of a hub's search index after opening.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IndexStatus {
+    /// The index folder.
+    pub dir: PathBuf,
+    /// Why the index was built from scratch, if it was (missing, damaged, new schema).
+    pub rebuilt: Option<String>,
+    /// What the update on opening did.
+    pub sync: SyncReport,
+    /// Documents now searchable.
+    pub documents: u64,
 }
 
 fn suggestion_text(s: &[String]) -> String {
@@ -56,6 +108,9 @@ pub struct Hub {
     root: PathBuf,
     renderer_options: RenderOptions,
     catalog: Catalog,
+    search: Option<Arc<SearchIndex>>,
+    index_status: Option<IndexStatus>,
+    observer: Option<Arc<dyn SearchObserver>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -69,7 +124,66 @@ impl Hub {
     pub fn open(content: &Path, options: &HubOptions) -> Result<Hub, Error> {
         let today = options.today.unwrap_or_else(Date::today_utc);
         let catalog = Catalog::load(content, &LoadOptions::default().with_today(today))?;
-        Ok(Hub { root: content.to_path_buf(), renderer_options: options.render.clone(), catalog })
+        Ok(Hub {
+            root: content.to_path_buf(),
+            renderer_options: options.render.clone(),
+            catalog,
+            search: None,
+            index_status: None,
+            observer: None,
+        })
+    }
+
+    /// Loads the hub like [`Hub::open`], then opens its search index in `data` (one folder per
+    /// hub, see [`HubPaths`]) and brings it up to date: only documents whose content changed
+    /// since the last run are re-indexed; a missing, damaged or outdated index is rebuilt
+    /// ([`IndexStatus::rebuilt`] says why).
+    pub fn open_with_data(content: &Path, data: &Path, options: &HubOptions) -> Result<Hub, Error> {
+        Hub::open_indexed(content, data, options, &mut |_, _| {})
+    }
+
+    /// [`Hub::open_with_data`], reporting indexing progress as (done, to do).
+    pub fn open_indexed(
+        content: &Path,
+        data: &Path,
+        options: &HubOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Hub, Error> {
+        let mut hub = Hub::open(content, options)?;
+        let dir = HubPaths::new(data, content).index_dir();
+        let (index, rebuilt) = SearchIndex::open(&dir)?;
+        let sync = index.sync(&hub.catalog, progress)?;
+        hub.index_status = Some(IndexStatus { dir, rebuilt, sync, documents: index.num_docs() });
+        hub.search = Some(Arc::new(index));
+        Ok(hub)
+    }
+
+    /// The search index's state after opening; `None` without a data directory.
+    pub fn index_status(&self) -> Option<&IndexStatus> {
+        self.index_status.as_ref()
+    }
+
+    /// Searches the hub. Never fails because of what was typed.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, Error> {
+        let index = self.search.as_ref().ok_or(Error::NoIndex)?;
+        let response = index.search(request)?;
+        if let Some(o) = &self.observer {
+            o.searched(request, &response);
+        }
+        Ok(response)
+    }
+
+    /// Tells `observer` about every search from now on.
+    pub fn set_search_observer(&mut self, observer: Arc<dyn SearchObserver>) {
+        self.observer = Some(observer);
+    }
+
+    /// Starts keeping the search index fresh as files are saved (debounced, batched, committed
+    /// off the caller's thread). Must be called inside a tokio runtime; dropping the returned
+    /// watcher stops it. The rendered catalog is not reloaded: reopen the hub for that.
+    pub fn watch(&self) -> Result<IndexWatcher, Error> {
+        let index = self.search.clone().ok_or(Error::NoIndex)?;
+        watch::start(&self.root, index)
     }
 
     /// The content folder.
