@@ -66,10 +66,15 @@ const W_EXPANSION: f32 = 0.35;
 /// A typo match scores a constant this small; it only runs for words no document contains, so a
 /// typo match never competes with an exact match of the same word.
 const W_FUZZY: f32 = 0.6;
+const W_FUZZY_HEAD: f32 = 1.5;
+/// Added once per distinct query word a page contains.
+const W_COORD: f32 = 3.0;
 const W_PREFIX_HEAD: f32 = 1.0;
 const W_PREFIX_BODY: f32 = 0.3;
 /// An exact title, term or alias match: above anything else.
 const W_EXACT: f32 = 100.0;
+/// The query is the start of (or a typo of) a whole title or name.
+const W_EXACT_PREFIX: f32 = 6.0;
 
 /// Everything that can go wrong with the index.
 #[derive(Debug, thiserror::Error)]
@@ -621,13 +626,24 @@ impl SearchIndex {
             for (field, w) in text_fields {
                 should.push((Occur::Should, boosted(term_query(field, s), w)));
             }
+            // Coordination: each distinct word found anywhere adds the same amount, so pages
+            // with more of the words rank above pages that repeat one of them.
+            if words.len() > 1 {
+                let anywhere = text_fields.iter().map(|&(field, _)| (Occur::Should, term_query(field, s))).collect();
+                should.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(anywhere)), W_COORD)),
+                ));
+            }
             let len = r.chars().count();
             if len >= 4 && fuzzy_count < MAX_FUZZY && self.unknown_word(&searcher, r, s, &text_fields) {
                 let distance = if len >= 8 { 2 } else { 1 };
                 fuzzy_count += 1;
                 highlight.fuzzy.push((r.clone(), distance));
-                let q = FuzzyTermQuery::new(Term::from_field_text(f.raw, r), distance, true);
-                should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), W_FUZZY))));
+                for (field, w) in [(f.raw, W_FUZZY), (f.raw_head, W_FUZZY_HEAD)] {
+                    let q = FuzzyTermQuery::new(Term::from_field_text(field, r), distance, true);
+                    should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), w))));
+                }
             }
         }
         if parsed.prefix_last
@@ -648,17 +664,33 @@ impl SearchIndex {
             String::new()
         };
         if !exact_text.is_empty() {
-            let q = TermQuery::new(Term::from_field_text(f.exact, &exact_text), IndexRecordOption::Basic);
+            let exact_term = Term::from_field_text(f.exact, &exact_text);
+            let q = TermQuery::new(exact_term.clone(), IndexRecordOption::Basic);
             should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), W_EXACT))));
+            // The whole query is the start of a title or name ("circuit brea"), or a title with
+            // a typo in a word no document contains ("pagnation").
+            let chars = exact_text.chars().count();
+            if parsed.prefix_last && chars >= MIN_PREFIX_CHARS && chars <= 64 {
+                let q = FuzzyTermQuery::new_prefix(exact_term.clone(), 0, false);
+                should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), W_EXACT_PREFIX))));
+            }
+            if fuzzy_count > 0 && chars <= 64 {
+                let distance = if chars >= 8 { 2 } else { 1 };
+                let q = FuzzyTermQuery::new(exact_term, distance, true);
+                should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), W_EXACT_PREFIX))));
+            }
         }
         for a in &additions {
-            highlight.stems.extend(a.stems.iter().cloned());
+            highlight.stems.extend(a.stems.iter().filter(|s| !is_stopword(s)).cloned());
             should.push((Occur::Should, phrase_query(&text_fields, &a.stems, W_EXPANSION)));
         }
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (_, s) in &phrases {
-            highlight.stems.extend(s.iter().cloned());
+        for (r, s) in &phrases {
+            let all_stop = r.iter().all(|w| is_stopword(w));
+            highlight
+                .stems
+                .extend(r.iter().zip(s).filter(|(w, _)| all_stop || !is_stopword(w)).map(|(_, s)| s.clone()));
             clauses.push((Occur::Must, phrase_query(&text_fields, s, 1.0)));
         }
         if !should.is_empty() {
