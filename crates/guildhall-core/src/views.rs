@@ -109,8 +109,7 @@ pub struct DocView {
     pub in_paths: Vec<DocRef>,
 }
 
-pub(crate) fn summary(c: &Catalog, d: &Document, today: Date) -> DocSummary {
-    let _ = c;
+pub(crate) fn summary(d: &Document, today: Date) -> DocSummary {
     let (mut category, mut risk, mut fit, mut department, mut headline, mut plain) =
         (None, None, None, None, None, None);
     match &d.fields {
@@ -203,7 +202,7 @@ pub(crate) fn document(c: &Catalog, r: &Renderer<'_>, index: usize, today: Date)
         }
     }
     DocView {
-        summary: summary(c, d, today),
+        summary: summary(d, today),
         fields: d.fields.clone(),
         html: page.html,
         toc: page.toc,

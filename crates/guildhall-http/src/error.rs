@@ -48,6 +48,24 @@ impl From<guildhall_core::Error> for ApiError {
                 message: format!("no document has the id `{id}`"),
                 suggestions: suggestions.iter().map(|s| s.trim_matches('`').to_string()).collect(),
             },
+            guildhall_core::Error::Invalid(message) => ApiError::bad_request(message),
+            guildhall_core::Error::Store(ref store) => {
+                use guildhall_core::store::StoreError;
+                match store {
+                    StoreError::InvalidInput { .. }
+                    | StoreError::PathNotStarted { .. }
+                    | StoreError::ImportNotJson(_)
+                    | StoreError::ImportWrongFormat { .. }
+                    | StoreError::ImportUnsupportedVersion { .. }
+                    | StoreError::ImportInvalid { .. }
+                    | StoreError::ImportRejected { .. } => ApiError::bad_request(e.to_string()),
+                    StoreError::Busy { .. } => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()),
+                    _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string()),
+                }
+            }
+            guildhall_core::Error::NoIndex | guildhall_core::Error::NoStore => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string())
+            }
             other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", other.to_string()),
         }
     }

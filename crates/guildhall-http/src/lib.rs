@@ -30,11 +30,14 @@ use utoipa_axum::router::OpenApiRouter;
 mod api;
 mod error;
 mod files;
+mod personal;
 
 pub use error::ApiError;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// An imported personal-data document may be this large.
+pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
 /// The Content-Security-Policy of every response: no inline script, no remote origins.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -44,7 +47,13 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Guildhall API", description = "The Guildhall core over HTTP: documents, glossary, search and personal state."),
-    tags((name = "hub", description = "Documents, glossary and the hub overview"))
+    tags(
+        (name = "hub", description = "Documents, glossary and the hub overview"),
+        (name = "search", description = "Offline search with glossary-aware expansion"),
+        (name = "personal", description = "Profile, bookmarks, notes, recently viewed, personal data"),
+        (name = "paths", description = "Training paths and progress"),
+        (name = "governance", description = "Reports for the hub team")
+    )
 )]
 struct ApiDoc;
 
@@ -56,7 +65,10 @@ pub struct AppState {
 
 /// The API routes, with their OpenAPI description collected from the handlers.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(api::routes())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api::routes())
+        .merge(personal::routes())
+        .merge(personal::import_routes().layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
 }
 
 /// The OpenAPI document of the API, exactly as `/api/openapi.json` serves it.

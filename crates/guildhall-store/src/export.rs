@@ -48,6 +48,7 @@ pub const EXPORT_VERSION: u32 = 1;
 /// See the module source for the JSON shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonalData {
     /// Always [`EXPORT_FORMAT`].
     pub format: String,
@@ -78,6 +79,7 @@ pub struct PersonalData {
 /// A started path and its progress, as exported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathRecord {
     /// The path id.
     pub path_id: String,
@@ -96,6 +98,7 @@ pub struct PathRecord {
 /// A step marked done, as exported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DoneStep {
     /// The step ref.
     pub step_ref: String,

@@ -11,6 +11,7 @@ pub const RECENT_VIEWS_KEPT: usize = 200;
 /// A bookmarked document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bookmark {
     /// The document id.
     pub doc_id: String,
@@ -21,6 +22,7 @@ pub struct Bookmark {
 /// A personal note on a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Note {
     /// The document id.
     pub doc_id: String,
@@ -33,6 +35,7 @@ pub struct Note {
 /// A recently viewed document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecentView {
     /// The document id.
     pub doc_id: String,

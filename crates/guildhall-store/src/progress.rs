@@ -26,6 +26,7 @@ pub struct PathRun {
 
 /// One step of a path as it is now, with the person's state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepState {
     /// The step ref (a document id).
     pub step_ref: String,
@@ -42,6 +43,7 @@ impl StepState {
 
 /// A person's progress on a path, measured against the path's current list of steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathProgress {
     /// The path id.
     pub path_id: String,
@@ -92,6 +94,7 @@ impl PathProgress {
 /// One answer to a step's self-check question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckpointAttempt {
     /// The path id.
     pub path_id: String,
@@ -108,6 +111,7 @@ pub struct CheckpointAttempt {
 /// A completion of a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathCompletion {
     /// The path id.
     pub path_id: String,

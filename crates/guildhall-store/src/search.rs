@@ -11,6 +11,7 @@ pub const MAX_LOGGED_QUERY_CHARS: usize = 500;
 /// One search, as logged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchLogEntry {
     /// The query as typed (cut to [`MAX_LOGGED_QUERY_CHARS`]).
     pub query: String,
@@ -22,6 +23,7 @@ pub struct SearchLogEntry {
 
 /// A query that found nothing, grouped by its normalised form, for the content-gap report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZeroResultQuery {
     /// The normalised query ([`normalize_query`]).
     pub query: String,

@@ -1,0 +1,177 @@
+//! Glossary-aware query expansion, built from the hub's terms.
+//!
+//! - Plain words → jargon: when a query contains all the content words of one of a term's
+//!   `plain_phrases` ("try again later"), or when every content word of the query (at least two)
+//!   occurs in the term's `plain` sentence, the term and its aliases are searched as well.
+//! - Jargon → plain words: when a query contains a term or an alias ("idempotent"), the term's
+//!   plain phrases are searched as well.
+//!
+//! Added phrases always weigh less than what was typed; the response lists them.
+
+use std::collections::{BTreeMap, HashSet};
+
+use guildhall_content::{Document, is_abbreviation};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::schema::{raw_analyzer, stem_analyzer, tokens};
+
+/// Everyday words that carry no meaning on their own: left out of "content words".
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from", "how", "i", "if", "in",
+    "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "so", "than", "that", "the", "their",
+    "then", "there", "these", "they", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why",
+    "will", "with", "you", "your", "i'm", "am", "get", "has", "have", "been", "it's", "just", "some",
+];
+
+pub fn is_stopword(raw: &str) -> bool {
+    STOPWORDS.contains(&raw)
+}
+
+/// One name of a term (the term or an alias), analysed.
+#[derive(Debug, Clone)]
+struct Name {
+    /// As written, for display.
+    text: String,
+    /// Stemmed words.
+    stems: Vec<String>,
+    /// All-capital abbreviations (`DLP`) only match when typed in capitals.
+    case_sensitive: bool,
+}
+
+/// A plain phrase of a term, analysed.
+#[derive(Debug, Clone)]
+struct Phrase {
+    text: String,
+    stems: Vec<String>,
+    /// Stems of the words that are not stopwords.
+    content: Vec<String>,
+}
+
+/// What the expander knows of one term.
+#[derive(Debug, Clone)]
+pub struct TermEntry {
+    names: Vec<Name>,
+    phrases: Vec<Phrase>,
+    /// Content-word stems of the `plain` sentence.
+    plain: HashSet<String>,
+}
+
+impl TermEntry {
+    /// `None` for documents that are not terms.
+    pub fn from_document(doc: &Document) -> Option<TermEntry> {
+        let t = doc.term()?;
+        let mut stem = stem_analyzer();
+        let mut raw = raw_analyzer();
+        let names = std::iter::once(&t.term)
+            .chain(t.aliases.iter())
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| Name {
+                text: n.trim().to_string(),
+                stems: tokens(&mut stem, n),
+                case_sensitive: is_abbreviation(n),
+            })
+            .filter(|n| !n.stems.is_empty())
+            .collect();
+        let phrases = t
+            .plain_phrases
+            .iter()
+            .map(|p| {
+                let (stems, content) = content_stems(&mut raw, &mut stem, p);
+                Phrase { text: p.trim().to_string(), stems, content }
+            })
+            .filter(|p| !p.content.is_empty())
+            .collect();
+        let (_, plain) = content_stems(&mut raw, &mut stem, &t.plain);
+        Some(TermEntry { names, phrases, plain: plain.into_iter().collect() })
+    }
+}
+
+/// All the stems of `text`, and those of its words that are not stopwords.
+fn content_stems(raw: &mut TextAnalyzer, stem: &mut TextAnalyzer, text: &str) -> (Vec<String>, Vec<String>) {
+    let raws = tokens(raw, text);
+    let stems = tokens(stem, text);
+    // Both analysers split identically (same tokenizer, the stemmer never drops a token).
+    let content = raws.iter().zip(&stems).filter(|(r, _)| !is_stopword(r)).map(|(_, s)| s.clone()).collect();
+    (stems, content)
+}
+
+/// A phrase added to a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addition {
+    /// What the response shows (`exponential backoff`).
+    pub label: String,
+    /// The stemmed words to search as a phrase.
+    pub stems: Vec<String>,
+}
+
+/// The expansion table of a hub.
+#[derive(Debug, Clone, Default)]
+pub struct Expander {
+    /// By the term document's path key.
+    terms: BTreeMap<u64, TermEntry>,
+}
+
+/// At most this many phrases are added to one query.
+pub const MAX_ADDITIONS: usize = 8;
+
+impl Expander {
+    pub fn set(&mut self, key: u64, entry: Option<TermEntry>) {
+        match entry {
+            Some(e) => self.terms.insert(key, e),
+            None => self.terms.remove(&key),
+        };
+    }
+
+    pub fn clear(&mut self) {
+        self.terms.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The phrases to add for a query whose words are `typed` (as typed), `stems` and the
+    /// content-word stems `content`.
+    pub fn expand(&self, typed: &[String], stems: &[String], content: &[String]) -> Vec<Addition> {
+        let mut out: Vec<Addition> = Vec::new();
+        let stem_set: HashSet<&str> = stems.iter().map(String::as_str).collect();
+        let push = |out: &mut Vec<Addition>, label: &str, stems: &[String]| {
+            if out.len() < MAX_ADDITIONS && !stems.is_empty() && !out.iter().any(|a| a.stems == stems) {
+                out.push(Addition { label: label.to_string(), stems: stems.to_vec() });
+            }
+        };
+        for entry in self.terms.values() {
+            let jargon = entry
+                .names
+                .iter()
+                .any(|n| contains_seq(stems, &n.stems) && (!n.case_sensitive || typed.iter().any(|w| w == &n.text)));
+            if jargon {
+                // Jargon typed: add the plain phrases.
+                for p in &entry.phrases {
+                    if !contains_seq(stems, &p.stems) {
+                        push(&mut out, &p.text, &p.stems);
+                    }
+                }
+                continue;
+            }
+            let by_phrase = entry.phrases.iter().any(|p| p.content.iter().all(|s| stem_set.contains(s.as_str())));
+            let by_plain = content.len() >= 2 && content.iter().all(|s| entry.plain.contains(s));
+            if by_phrase || by_plain {
+                for n in &entry.names {
+                    let label = if n.case_sensitive { n.text.clone() } else { n.text.to_lowercase() };
+                    push(&mut out, &label, &n.stems);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether `needle` occurs as a contiguous run in `hay`.
+fn contains_seq(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
