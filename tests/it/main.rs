@@ -6,4 +6,5 @@ mod fixtures;
 mod harness;
 mod hostile;
 mod sanitize;
+mod serve;
 mod starter_content;

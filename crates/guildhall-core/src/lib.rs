@@ -172,7 +172,15 @@ impl Hub {
     ) -> Result<Hub, Error> {
         let mut hub = Hub::open(content, options)?;
         let paths = HubPaths::new(data, content);
-        let store = Store::open(&paths.store_file(), &StoreOptions::default())?;
+        let mut store = Store::open(&paths.store_file(), &StoreOptions::default())?;
+        // Remember which hub this store belongs to, for exports and for people who find the file.
+        let meta = guildhall_store::HubMeta {
+            name: Some(hub.catalog().name().to_string()),
+            content_path: content.canonicalize().ok().map(|p| p.to_string_lossy().into_owned()),
+        };
+        if store.hub_meta()? != meta {
+            store.set_hub_meta(&meta)?;
+        }
         let dir = paths.index_dir();
         let (index, rebuilt) = SearchIndex::open(&dir)?;
         let sync = index.sync(&hub.catalog(), progress)?;
