@@ -29,6 +29,7 @@ test('keyboard only: skip link, then focus moves to the new heading on navigatio
   await page.getByRole('link', { name: 'Patterns', exact: true }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Pattern library' })).toBeFocused();
+  await expect(page.getByLabel('Category')).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByLabel('Category')).toBeFocused();
 });
@@ -47,6 +48,8 @@ test('document page: contents link scrolls to its section, links lead on, Back r
   const title = (await related.textContent())!.trim();
   await related.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  // Focus follows to the new page's heading once it has loaded.
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await page.goBack();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retry with exponential backoff and jitter');
 });
