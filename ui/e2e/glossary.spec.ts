@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
+import { watchConsole } from './helpers';
 
 test('hover card: mouse hover shows the plain definition and links to the term', async ({ page }) => {
+  // Also proves the card's positioning (CSSOM custom properties) raises no CSP violation.
+  const problems = watchConsole(page);
   await page.goto('/#/doc/retry-with-backoff');
   const mention = page.locator('.prose a.term').first();
   const id = (await mention.getAttribute('href'))!.replace('#/doc/', '');
@@ -14,6 +17,7 @@ test('hover card: mouse hover shows the plain definition and links to the term',
   // Moving away closes it.
   await page.mouse.move(5, 500);
   await expect(card).toBeHidden();
+  expect(problems).toEqual([]);
 });
 
 test('hover card: keyboard focus shows it too, Escape hides it', async ({ page }) => {

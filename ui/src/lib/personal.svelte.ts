@@ -17,7 +17,8 @@ class Personal {
 
   async loadBookmarks(): Promise<void> {
     try {
-      this.bookmarks = await api.bookmarks();
+      const seen = new Set<string>();
+      this.bookmarks = (await api.bookmarks()).filter((b) => !seen.has(b.id) && seen.add(b.id));
       this.bookmarksState = 'ok';
     } catch (e) {
       this.bookmarksState = availability(e);
@@ -27,7 +28,9 @@ class Personal {
 
   async loadRecent(): Promise<void> {
     try {
-      this.recent = await api.recent();
+      // Newest first, each document once (keyed lists refuse duplicates).
+      const seen = new Set<string>();
+      this.recent = (await api.recent()).filter((r) => !seen.has(r.id) && seen.add(r.id));
       this.recentState = 'ok';
     } catch (e) {
       this.recentState = availability(e);
