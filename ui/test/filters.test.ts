@@ -25,5 +25,7 @@ describe('pattern filters', () => {
     expect(optionsOf(docs, 'risk')).toEqual([['low', 1], ['medium', 1], ['high', 1]]);
     expect(optionsOf(docs, 'category')).toEqual([['integration', 2], ['security', 1]]);
     expect(humanise('case-study')).toBe('Case study');
+    expect(humanise('low-code')).toBe('Low-code');
+    expect(humanise('either')).toBe('Low-code or code');
   });
 });

@@ -36,7 +36,10 @@ export function optionsOf(docs: DocSummary[], key: keyof PatternFilters): Array<
   });
 }
 
+const WORDS: Record<string, string> = { 'low-code': 'Low-code', 'no-code': 'No-code', coded: 'Code', either: 'Low-code or code' };
+
 export function humanise(v: string): string {
+  if (WORDS[v]) return WORDS[v];
   const s = v.replace(/-/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
