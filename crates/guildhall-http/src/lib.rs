@@ -76,6 +76,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().split_for_parts().1
 }
 
+/// The OpenAPI document as the pretty JSON checked in at `ui/src/api/openapi.json`.
+pub fn openapi_json() -> String {
+    serde_json::to_string_pretty(&openapi()).unwrap_or_default() + "\n"
+}
+
 /// The whole application: API, OpenAPI document, hub files under `/asset/`, and the web UI
 /// from `ui_dir` (or a short page saying how to build it).
 pub fn router(hub: Arc<Hub>, ui_dir: Option<PathBuf>) -> Router {

@@ -2,6 +2,41 @@
 // Do not edit by hand: change the Rust handlers, regenerate openapi.json, then run gen:api.
 
 export interface paths {
+    "/api/bookmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bookmarks, newest first. */
+        get: operations["bookmarks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookmarks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Bookmark a document. */
+        put: operations["add_bookmark"];
+        post?: never;
+        /** Remove a bookmark. */
+        delete: operations["remove_bookmark"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/diagnostics": {
         parameters: {
             query?: never;
@@ -45,6 +80,23 @@ export interface paths {
         };
         /** One document with its rendered, sanitized HTML, contents, backlinks and hover cards. */
         get: operations["document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Searches that found nothing, most frequent first: the content-gap report. */
+        get: operations["gaps"];
         put?: never;
         post?: never;
         delete?: never;
@@ -104,6 +156,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's note on a document (`null` when there is none). */
+        get: operations["get_note"];
+        /** Save a note on a document; an empty text deletes it. */
+        put: operations["put_note"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/paths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every training path with the person's progress; those for their role first. */
+        get: operations["paths"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/paths/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One path with the state of every step. */
+        get: operations["path"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/paths/{id}/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Remember where the person is in a path. */
+        put: operations["current"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/paths/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a step done or not done; it becomes the step the person is on. */
+        post: operations["step"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All personal data as one JSON document. */
+        get: operations["export"];
+        /** Replace all personal data with an exported document, all or nothing. */
+        put: operations["import"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's profile. */
+        get: operations["get_profile"];
+        /** Save the person's profile. */
+        put: operations["put_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recently viewed documents, most recent first. */
+        get: operations["recent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recent/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the person opened a document. */
+        post: operations["record_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the hub: ranked hits with highlighted snippets, facets and glossary expansion. */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -127,6 +352,22 @@ export interface components {
          * @enum {string}
          */
         Better: "lower" | "higher";
+        /** @description A bookmarked document. */
+        Bookmark: {
+            /** @description When it was bookmarked. */
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The document id. */
+            doc_id: string;
+        };
+        /**
+         * @description A bookmarked document. `doc` is `None` when the document no longer exists: the bookmark is
+         *     kept (and shown as such) rather than silently dropped.
+         */
+        BookmarkView: {
+            created_at: components["schemas"]["Timestamp"];
+            doc?: null | components["schemas"]["DocRef"];
+            id: string;
+        };
         /** @description A case study with measured outcomes. */
         CaseStudyFields: {
             /** @description `authors`: who wrote it. */
@@ -152,12 +393,29 @@ export interface components {
             /** @description The question. */
             question: string;
         };
+        /** @description One answer to a step's self-check question. */
+        CheckpointAttempt: {
+            /** @description The option the person chose, as text. */
+            answer: string;
+            /** @description When. */
+            at: components["schemas"]["Timestamp"];
+            /** @description Whether it was the right answer. */
+            correct: boolean;
+            /** @description The path id. */
+            path_id: string;
+            /** @description The step ref whose question was answered. */
+            step_ref: string;
+        };
         /**
          * @description What kind of problem a diagnostic reports. The code is stable: scripts and content CI may
          *     match on it, so a variant is never renamed, only added.
          * @enum {string}
          */
         Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "stale" | "orphan";
+        CurrentBody: {
+            /** @description The step's document id. */
+            step: string;
+        };
         /**
          * Format: date
          * @example 2026-11-20
@@ -239,9 +497,25 @@ export interface components {
             /** @description Patterns: the case studies that used them. */
             used_in: components["schemas"]["DocRef"][];
         };
+        /** @description A step marked done, as exported. */
+        DoneStep: {
+            /** @description When it was marked done. */
+            done_at: components["schemas"]["Timestamp"];
+            /** @description The step ref. */
+            step_ref: string;
+        };
         /** @description The JSON body of every error. */
         ErrorBody: {
             error: components["schemas"]["ApiError"];
+        };
+        /** @description Counts of matching documents per kind and per tag. */
+        Facets: {
+            kind: {
+                [key: string]: number;
+            };
+            tag: {
+                [key: string]: number;
+            };
         };
         /**
          * @description Where a pattern is usually built.
@@ -255,6 +529,11 @@ export interface components {
             /** @description Terms whose everyday phrases appear in the text. */
             plain: components["schemas"]["TermCard"][];
         };
+        /**
+         * @description Which glossary definition is shown first.
+         * @enum {string}
+         */
+        GlossaryView: "Plain" | "Technical";
         /** @description A guide: policy, how-to, template, charter, or any other Markdown. */
         GuideFields: {
             /** @description `category`: `policy`, `how-to`, `template`, `charter`, ... */
@@ -285,6 +564,29 @@ export interface components {
              */
             improvement_percent: number;
             metric: components["schemas"]["Metric"];
+        };
+        /** @description One result. */
+        Hit: {
+            id: string;
+            kind: string;
+            /** @description The file, relative to the hub folder. */
+            path: string;
+            /** Format: float */
+            score: number;
+            /** @description Sanitized HTML: escaped text with `<mark>` around matches. */
+            snippet: string;
+            summary: string;
+            title: string;
+        };
+        /**
+         * @description Facts about the hub this store belongs to, written by the caller and carried in exports so a
+         *     person can tell which hub an export came from.
+         */
+        HubMeta: {
+            /** @description The content folder the hub was opened from, if known. */
+            content_path?: string | null;
+            /** @description The hub's name (from `guildhall.toml`), if known. */
+            name?: string | null;
         };
         /**
          * @description What a document is. Decided by its top-level folder, or by a `kind:` field.
@@ -332,6 +634,19 @@ export interface components {
             /** @description The unit (`days`, `%`, `errors per month`). */
             unit?: string | null;
         };
+        /** @description A personal note on a document. */
+        Note: {
+            /** @description The note, Markdown text as the person wrote it (the store never renders it). */
+            body: string;
+            /** @description The document id. */
+            doc_id: string;
+            /** @description When it was last saved. */
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        NoteBody: {
+            /** @description Markdown text; empty deletes the note. */
+            text: string;
+        };
         /** @description Counts for the hub overview (the governance screen). */
         Overview: {
             by_kind: components["schemas"]["KindCount"][];
@@ -341,12 +656,70 @@ export interface components {
             stale: components["schemas"]["DocRef"][];
             warnings: number;
         };
+        /** @description A training path with the person's progress, for the paths overview and Home. */
+        PathCard: {
+            complete: boolean;
+            /**
+             * Format: int32
+             * @description Sum of the steps' minutes, or their reading time where a step gives none.
+             */
+            minutes: number;
+            next_step?: null | components["schemas"]["DocRef"];
+            path: components["schemas"]["DocSummary"];
+            prerequisites: components["schemas"]["DocRef"][];
+            started: boolean;
+            steps_done: number;
+            steps_total: number;
+            /** @description The path's steps changed after the person started it. */
+            updated_since_start: boolean;
+        };
+        /** @description A completion of a path. */
+        PathCompletion: {
+            /** @description When the person completed it. */
+            completed_at: components["schemas"]["Timestamp"];
+            /** @description The content version (a hash or tag chosen by the caller) the path was completed against. */
+            content_version: string;
+            /** @description The path id. */
+            path_id: string;
+        };
         /** @description A training path. */
         PathFields: {
             /** @description `prerequisites`: ids of paths to take first. */
             prerequisites: string[];
             /** @description `steps`: the ordered steps. */
             steps: components["schemas"]["Step"][];
+        };
+        /** @description A path with every step's state, for the path player. */
+        PathProgressView: {
+            card: components["schemas"]["PathCard"];
+            /** @description Where the person left off. */
+            current_step?: string | null;
+            /** @description Steps the person had done that the path no longer has: reported, never dropped. */
+            removed_done_steps: string[];
+            steps: components["schemas"]["PathStepView"][];
+        };
+        /** @description A started path and its progress, as exported. */
+        PathRecord: {
+            /** @description Where the person left off. */
+            current_step?: string | null;
+            /** @description The steps marked done. */
+            done_steps: components["schemas"]["DoneStep"][];
+            /** @description The path id. */
+            path_id: string;
+            /** @description When the person started it. */
+            started_at: components["schemas"]["Timestamp"];
+            /** @description The path's step refs when it was started. */
+            steps_at_start: string[];
+            /** @description When its progress last changed. */
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description One step of a path with its state. */
+        PathStepView: {
+            doc?: null | components["schemas"]["DocRef"];
+            done_at?: null | components["schemas"]["Timestamp"];
+            /** @description Added to the path after the person started it. */
+            is_new: boolean;
+            step: components["schemas"]["Step"];
         };
         /** @description A pattern of the pattern library. */
         PatternFields: {
@@ -358,10 +731,106 @@ export interface components {
             risk?: null | components["schemas"]["Risk"];
         };
         /**
+         * @description All personal data of one hub: what [`Store::export`] writes and [`Store::import`] reads.
+         *     See the module source for the JSON shape.
+         */
+        PersonalData: {
+            /** @description Every bookmark. */
+            bookmarks: components["schemas"]["Bookmark"][];
+            /** @description Every self-check answer. */
+            checkpoint_attempts: components["schemas"]["CheckpointAttempt"][];
+            /** @description When the export was made. */
+            exported_at: components["schemas"]["Timestamp"];
+            /** @description Always [`EXPORT_FORMAT`]. */
+            format: string;
+            /** @description Which hub the data came from (informative: import keeps the target store's own). */
+            hub: components["schemas"]["HubMeta"];
+            /** @description Every personal note. */
+            notes: components["schemas"]["Note"][];
+            /** @description Every path completion. */
+            path_completions: components["schemas"]["PathCompletion"][];
+            /** @description Every started path with its progress. */
+            paths: components["schemas"]["PathRecord"][];
+            /** @description The profile. */
+            profile: components["schemas"]["Profile"];
+            /** @description The recently viewed documents. */
+            recent_views: components["schemas"]["RecentView"][];
+            /** @description The search log (what retention has kept). */
+            search_log: components["schemas"]["SearchLogEntry"][];
+            /**
+             * Format: int32
+             * @description Always [`EXPORT_VERSION`] for documents this build writes.
+             */
+            version: number;
+        };
+        /** @description The person using this hub. A fresh store holds [`Profile::default`]. */
+        Profile: {
+            /** @description The name shown in the app; may be empty (at most [`MAX_TEXT_BYTES`] bytes). */
+            display_name: string;
+            /** @description Which glossary definition is shown first. */
+            glossary_view: components["schemas"]["GlossaryView"];
+            /** @description A BCP 47 language tag (at most 64 bytes), or `None` for the hub's default language. */
+            language?: string | null;
+            role?: null | components["schemas"]["Role"];
+            /** @description The colour theme. */
+            theme: components["schemas"]["Theme"];
+        };
+        /** @description A recently viewed document. */
+        RecentItem: {
+            doc?: null | components["schemas"]["DocRef"];
+            id: string;
+            last_viewed: components["schemas"]["Timestamp"];
+            /** Format: int64 */
+            view_count: number;
+        };
+        /** @description A recently viewed document. */
+        RecentView: {
+            /** @description The document id. */
+            doc_id: string;
+            /** @description When it was last viewed. */
+            last_viewed: components["schemas"]["Timestamp"];
+            /**
+             * Format: int64
+             * @description How many times it was viewed while in the recent list.
+             */
+            view_count: number;
+        };
+        /**
          * @description How much damage getting a pattern wrong can do.
          * @enum {string}
          */
         Risk: "low" | "medium" | "high";
+        /**
+         * @description The person's role in the citizen-development programme (the content format's audiences).
+         * @enum {string}
+         */
+        Role: "CitizenDeveloper" | "Mentor" | "ItAdmin" | "DataSteward" | "AppOwner";
+        /** @description One search, as logged. */
+        SearchLogEntry: {
+            /** @description When. */
+            at: components["schemas"]["Timestamp"];
+            /** @description The query as typed (cut to [`MAX_LOGGED_QUERY_CHARS`]). */
+            query: string;
+            /**
+             * Format: int64
+             * @description How many results it had.
+             */
+            result_count: number;
+        };
+        /** @description The answer to a search. */
+        SearchResponse: {
+            /** @description Phrases added by the glossary (`also searched: exponential backoff`). */
+            expanded: string[];
+            facets: components["schemas"]["Facets"];
+            hits: components["schemas"]["Hit"][];
+            /** @description What was cut or ignored in the query, in words for the user. */
+            notices: string[];
+            query: string;
+            /** Format: int64 */
+            took_us: number;
+            /** @description How many documents matched. */
+            total: number;
+        };
         /**
          * @description How bad a diagnostic is. Errors make `guildhall check` fail; warnings do not.
          * @enum {string}
@@ -379,6 +848,12 @@ export interface components {
             note?: string | null;
             /** @description `ref`: the id of the document to read. */
             ref: string;
+        };
+        StepBody: {
+            /** @description Done or not done. */
+            done: boolean;
+            /** @description The step's document id. */
+            step: string;
         };
         /** @description A path step with the document it points to. */
         StepView: {
@@ -407,6 +882,25 @@ export interface components {
             /** @description `term` (required): the word or phrase as engineers write it. */
             term: string;
         };
+        /**
+         * @description The colour theme of the app.
+         * @enum {string}
+         */
+        Theme: "System" | "Light" | "Dark";
+        /** Format: date-time */
+        Timestamp: string;
+        /** @description A query that found nothing, grouped by its normalised form, for the content-gap report. */
+        ZeroResultQuery: {
+            /**
+             * Format: int64
+             * @description How many times it was searched for and found nothing.
+             */
+            count: number;
+            /** @description The last time. */
+            last_searched: components["schemas"]["Timestamp"];
+            /** @description The normalised query ([`normalize_query`]). */
+            query: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -416,6 +910,71 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    bookmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookmarkView"][];
+                };
+            };
+        };
+    };
+    add_bookmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_bookmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     diagnostics: {
         parameters: {
             query?: never;
@@ -495,6 +1054,28 @@ export interface operations {
             };
         };
     };
+    gaps: {
+        parameters: {
+            query?: {
+                /** @description How many days back (default 30). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZeroResultQuery"][];
+                };
+            };
+        };
+    };
     glossary: {
         parameters: {
             query?: never;
@@ -559,6 +1140,385 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Overview"];
+                };
+            };
+        };
+    };
+    get_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null | components["schemas"]["Note"];
+                };
+            };
+        };
+    };
+    put_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null | components["schemas"]["Note"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    paths: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathCard"][];
+                };
+            };
+        };
+    };
+    path: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathProgressView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CurrentBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathProgressView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    step: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathProgressView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalData"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalData"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+        };
+    };
+    put_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Profile"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recent: {
+        parameters: {
+            query?: {
+                /** @description How many (default 20). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentItem"][];
+                };
+            };
+        };
+    };
+    record_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query?: {
+                /** @description Only this audience. */
+                audience?: components["schemas"]["Audience"];
+                /** @description Only this kind. */
+                kind?: components["schemas"]["Kind"];
+                /** @description How many results (default 10). */
+                limit?: number;
+                /** @description What was typed: everyday words, "phrases", kind:/tag:/audience: filters. Anything goes. */
+                q?: string;
+                /** @description Record the query in the search log (for settled queries, not every keystroke). */
+                record?: boolean;
+                /** @description Only this tag. */
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
