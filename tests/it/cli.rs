@@ -97,3 +97,38 @@ fn every_command_has_help() {
         assert!(stdout(&out).contains("Usage: guildhall"), "{}", stdout(&out));
     }
 }
+
+#[test]
+fn a_damaged_index_is_rebuilt_and_says_why() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let hub = crate::harness::fixture_hub("valid");
+    let args = |cmd: &[&str]| {
+        let mut v: Vec<String> = cmd.iter().map(ToString::to_string).collect();
+        v.extend(["--content".into(), hub.display().to_string(), "--data".into(), data.path().display().to_string()]);
+        v
+    };
+    let run = |cmd: &[&str]| {
+        let a = args(cmd);
+        guildhall(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let first = run(&["index"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // Damage every file of the index: truncate segments, scribble over the metadata.
+    let index_dir = guildhall_core::HubPaths::new(data.path(), &hub).index_dir();
+    for entry in std::fs::read_dir(&index_dir).expect("index dir") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::write(&path, b"\0garbage\0").expect("damage");
+        }
+    }
+    let out = run(&["search", "--json", "backoff"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("building the search index"), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["hits"][0]["id"], "exponential-backoff", "{v}");
+    // Deleting the index loses nothing either.
+    std::fs::remove_dir_all(&index_dir).expect("rm");
+    let out = run(&["search", "--json", "backoff"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("no index yet"), "{}", stderr(&out));
+}

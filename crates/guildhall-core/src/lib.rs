@@ -58,6 +58,16 @@ pub struct HubOptions {
     pub today: Option<Date>,
     /// How rendered pages write their links.
     pub render: RenderOptions,
+    /// Days the search log keeps queries (default: the store's, 90).
+    pub search_log_days: Option<u32>,
+}
+
+impl HubOptions {
+    /// Keeps the search log for `days` days.
+    pub fn with_search_log_days(mut self, days: u32) -> HubOptions {
+        self.search_log_days = Some(days);
+        self
+    }
 }
 
 /// Everything that can go wrong in the core, by kind, so that shells can map each to an exit
@@ -172,7 +182,11 @@ impl Hub {
     ) -> Result<Hub, Error> {
         let mut hub = Hub::open(content, options)?;
         let paths = HubPaths::new(data, content);
-        let mut store = Store::open(&paths.store_file(), &StoreOptions::default())?;
+        let mut store_options = StoreOptions::default();
+        if let Some(days) = options.search_log_days {
+            store_options = store_options.with_search_log_retention_days(Some(days));
+        }
+        let mut store = Store::open(&paths.store_file(), &store_options)?;
         // Remember which hub this store belongs to, for exports and for people who find the file.
         let meta = guildhall_store::HubMeta {
             name: Some(hub.catalog().name().to_string()),
