@@ -1,0 +1,264 @@
+// Desktop end-to-end test: the real app binary in a real WebKitGTK window (under Xvfb), driven
+// through tauri-driver -> WebKitWebDriver with plain WebDriver calls (no client library).
+//
+//   launch on a fresh data dir -> first screen with content -> search -> open a pattern ->
+//   follow a glossary link -> bookmark -> quit -> launch again -> the bookmark is still there.
+//
+// Also measures (and prints, never asserts): launch-to-content time and idle memory.
+// Every WebDriver call has a timeout: without a display a new-session request hangs forever.
+//
+// Run through run.sh, which builds what this needs. Env: GUILDHALL_DESKTOP_BIN (the app),
+// TAURI_DRIVER (default: tauri-driver on PATH), E2E_OUT (screenshots, default e2e/out).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const here = new URL('.', import.meta.url).pathname;
+const repo = resolve(here, '../..');
+const BIN = resolve(process.env.GUILDHALL_DESKTOP_BIN ?? join(repo, 'target/debug/guildhall-desktop'));
+const OUT = resolve(process.env.E2E_OUT ?? join(here, 'out'));
+const PORT = 4444;
+const WD = `http://127.0.0.1:${PORT}`;
+mkdirSync(OUT, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const figures = {};
+
+// A private home for this run: personal data, index, window state and WebKit caches.
+const home = mkdtempSync(join(tmpdir(), 'guildhall-e2e-'));
+const env = {
+  ...process.env,
+  GUILDHALL_CONTENT: join(repo, 'content'),
+  GUILDHALL_DATA: join(home, 'data'),
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_DATA_HOME: join(home, 'share'),
+  XDG_CACHE_HOME: join(home, 'cache'),
+  NO_AT_BRIDGE: '1',
+};
+
+async function wd(method, path, body, timeoutMs = 15000) {
+  const res = await fetch(WD + path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
+  return json.value;
+}
+
+class Session {
+  static async start() {
+    const t0 = performance.now();
+    const v = await wd('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: BIN } } } }, 60000);
+    const s = new Session(v.sessionId ?? v.sessionID);
+    s.t0 = t0;
+    return s;
+  }
+  constructor(id) {
+    this.id = id;
+  }
+  run(script, ...args) {
+    return wd('POST', `/session/${this.id}/execute/sync`, { script, args });
+  }
+  async find(css, timeoutMs = 10000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const v = await wd('POST', `/session/${this.id}/element`, { using: 'css selector', value: css });
+        return Object.values(v)[0];
+      } catch (e) {
+        if (Date.now() > until) throw new Error(`no element ${css}: ${e.message}`);
+        await sleep(100);
+      }
+    }
+  }
+  click(el) {
+    return wd('POST', `/session/${this.id}/element/${el}/click`, {});
+  }
+  type(el, text) {
+    return wd('POST', `/session/${this.id}/element/${el}/value`, { text });
+  }
+  /** Polls a script until it returns something truthy. */
+  async until(what, script, timeoutMs = 10000, ...args) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await this.run(script, ...args).catch(() => null);
+      if (v) return v;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await sleep(100);
+    }
+  }
+  async screenshot(name) {
+    await sleep(300); // the last frame may not be painted yet
+    const png = await wd('GET', `/session/${this.id}/screenshot`).catch(() => null);
+    if (png) writeFileSync(join(OUT, `${name}.png`), Buffer.from(png, 'base64'));
+  }
+  quit() {
+    return wd('DELETE', `/session/${this.id}`, undefined, 20000);
+  }
+}
+
+async function step(name, fn) {
+  const t = performance.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name} (${Math.round(performance.now() - t)} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+// Processes: the app and the WebKit processes it started (web content, network).
+function processes() {
+  const out = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const exe = readlinkSync(`/proc/${pid}/exe`);
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      out.push({ pid: Number(pid), ppid, exe, rss });
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  const app = out.filter((p) => p.exe === BIN || p.exe.endsWith('/guildhall-desktop'));
+  const ids = new Set(app.map((p) => p.pid));
+  const children = out.filter((p) => ids.has(p.ppid) && /WebKit/.test(p.exe));
+  return { app, children };
+}
+
+const CONTENT = `return !!document.querySelector('main h1') && document.querySelectorAll('main a[href^="#/doc/"]').length > 0`;
+
+const driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(PORT)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+let exitCode = 1;
+try {
+  // tauri-driver is up when it answers /status.
+  const up = Date.now() + 15000;
+  while (!(await fetch(`${WD}/status`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false))) {
+    if (Date.now() > up) throw new Error('tauri-driver did not start');
+    await sleep(100);
+  }
+
+  let s = await Session.start();
+  let bookmarked;
+  await step('first launch shows the home screen with content', async () => {
+    await s.until('home content', CONTENT, 30000);
+    figures.launch_to_content_ms = Math.round(performance.now() - s.t0);
+    figures.in_page_navigation_to_content_ms = Math.round(await s.run('return performance.now()'));
+    await s.run(`window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))`);
+    await s.screenshot('1-home');
+  });
+
+  await step('idle memory', async () => {
+    await sleep(3000);
+    const { app, children } = processes();
+    figures.rss_kib = {
+      app: app.reduce((a, p) => a + p.rss, 0),
+      webkit: Object.fromEntries(children.map((p) => [`${p.exe.split('/').pop()}#${p.pid}`, p.rss])),
+    };
+    figures.rss_app_plus_web_process_mib = Math.round(
+      (figures.rss_kib.app + children.filter((p) => /WebProcess/.test(p.exe)).reduce((a, p) => a + p.rss, 0)) / 1024,
+    );
+    if (!app.length) throw new Error('the app process was not found');
+  });
+
+  await step('search: typing finds the retry pattern', async () => {
+    const box = await s.find('#site-search');
+    await s.click(box);
+    await s.type(box, 'try again later');
+    const titles = await s.until(
+      'search results',
+      `const l = [...document.querySelectorAll('#search-results a.hit-link')]; return l.length ? l.map(a => a.getAttribute('href')) : null`,
+      15000,
+    );
+    if (!titles.some((h) => h.includes('retry-with-backoff'))) throw new Error(`results: ${titles.join(', ')}`);
+    await s.screenshot('2-search');
+  });
+
+  await step('open the pattern from the results', async () => {
+    await s.click(await s.find('#search-results a.hit-link[href*="retry-with-backoff"]'));
+    const title = await s.until('the pattern', `const h = document.querySelector('#doc-title'); return location.hash.includes('retry-with-backoff') && h && h.textContent`, 10000);
+    if (!/retry/i.test(title)) throw new Error(`title: ${title}`);
+    await s.screenshot('3-pattern');
+  });
+
+  await step('follow a glossary link to its term', async () => {
+    const term = await s.find('.prose a.term');
+    const href = await wd('GET', `/session/${s.id}/element/${term}/attribute/href`);
+    await s.run('arguments[0].scrollIntoView({block: "center"})', { 'element-6066-11e4-a52e-4f1a-ad31-4b97b0a7b8e6': term });
+    await s.click(term);
+    await s.until('the term page', `return location.hash === arguments[0] && !!document.querySelector('#doc-title')`, 10000, href);
+    await s.screenshot('4-term');
+  });
+
+  await step('bookmark the term', async () => {
+    bookmarked = await s.run('return decodeURIComponent(location.hash.replace("#/doc/", ""))');
+    const button = await s.find('.actions button[aria-pressed]');
+    await s.click(button);
+    await s.until('the bookmark', `return document.querySelector('.actions button[aria-pressed]')?.getAttribute('aria-pressed') === 'true'`);
+    await s.screenshot('5-bookmarked');
+  });
+
+  await step('no Content-Security-Policy violations while doing so', async () => {
+    const v = await s.run('return window.__csp || []');
+    if (v.length) throw new Error(v.join('; '));
+  });
+
+  if (process.env.DBUS_SESSION_BUS_ADDRESS) {
+    await step('single instance: a second launch hands over to the first and exits', async () => {
+      const before = processes().app.map((p) => p.pid);
+      const second = spawn(BIN, [], { env, stdio: 'ignore' });
+      const code = await Promise.race([
+        new Promise((r) => second.on('exit', (c) => r(c))),
+        sleep(20000).then(() => 'still running'),
+      ]);
+      if (code !== 0) {
+        second.kill();
+        throw new Error(`the second launch: ${code}`);
+      }
+      const after = processes().app.map((p) => p.pid);
+      if (after.length !== before.length) throw new Error(`app processes ${before} -> ${after}`);
+    });
+  } else {
+    console.log('skip single instance (no D-Bus session bus)');
+  }
+
+  await step('quit', async () => {
+    await s.quit();
+    const gone = Date.now() + 10000;
+    while (processes().app.length) {
+      if (Date.now() > gone) throw new Error('the app is still running');
+      await sleep(100);
+    }
+  });
+
+  s = await Session.start();
+  await step('launch again: the bookmark is still there', async () => {
+    await s.until('home content', CONTENT, 30000);
+    figures.second_launch_to_content_ms = Math.round(performance.now() - s.t0);
+    await s.until('the bookmark on Home', `return [...document.querySelectorAll('main a')].some(a => a.getAttribute('href') === '#/doc/' + arguments[0])`, 10000, bookmarked);
+    await s.run('location.hash = "#/doc/" + arguments[0]', bookmarked);
+    await s.until('the pressed bookmark button', `return document.querySelector('.actions button[aria-pressed]')?.getAttribute('aria-pressed') === 'true'`);
+    await s.screenshot('6-after-restart');
+  });
+  await s.quit();
+  exitCode = failed ? 1 : 0;
+} catch (e) {
+  if (!failed) console.log(`FAIL ${e.message}`);
+  failed = Math.max(failed, 1);
+} finally {
+  driver.kill();
+  rmSync(home, { recursive: true, force: true });
+  console.log(`figures: ${JSON.stringify(figures)}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(exitCode);
+}

@@ -1,0 +1,25 @@
+// The app's IPC commands, by the names the UI's client uses (`ENDPOINTS` in
+// `ui/src/api/client.ts`). `build.rs` includes this file to generate one `allow-<name>`
+// permission per command; `lib.rs` registers the handlers and a test checks the three agree.
+pub const COMMANDS: &[&str] = &[
+    "get_hub",
+    "list_documents",
+    "get_document",
+    "get_glossary",
+    "glossary_lookup",
+    "get_diagnostics",
+    "search",
+    "get_profile",
+    "put_profile",
+    "list_bookmarks",
+    "put_bookmark",
+    "delete_bookmark",
+    "get_note",
+    "put_note",
+    "list_recent",
+    "record_view",
+    "list_paths",
+    "get_path",
+    "post_step",
+    "put_current",
+];

@@ -1,0 +1,203 @@
+//! One command per row of `ENDPOINTS` in `ui/src/api/client.ts`, named like it. Each converts its
+//! arguments, calls the core on a blocking thread (the core reads files, the index and SQLite)
+//! and maps the error. Limits are the HTTP shell's, so both transports refuse the same input.
+
+use std::sync::Arc;
+
+use guildhall_core::content::{Audience, Diagnostic, Kind};
+use guildhall_core::store::{Note, Profile};
+use guildhall_core::{
+    BookmarkView, DocSummary, DocView, GlossaryLookup, Hub, Overview, PathCard, PathProgressView, RecentItem,
+    SearchRequest, SearchResponse, TermCard,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::HubState;
+
+type Answer<T> = Result<T, CommandError>;
+
+/// Runs `f` on the open hub on a blocking thread.
+async fn with_hub<T, F>(state: &HubState, f: F) -> Answer<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Hub) -> Result<T, guildhall_core::Error> + Send + 'static,
+{
+    let hub: Arc<Hub> = state.hub().await?;
+    tauri::async_runtime::spawn_blocking(move || f(&hub))
+        .await
+        .map_err(|_| CommandError::internal("the command stopped unexpectedly"))?
+        .map_err(CommandError::from)
+}
+
+/// An argument the UI sends as JSON, converted here so that a wrong one is a 400 like over HTTP
+/// (Tauri's own conversion would reject it with a bare string).
+fn arg<T: DeserializeOwned>(name: &str, value: serde_json::Value) -> Answer<T> {
+    serde_json::from_value(value).map_err(|e| CommandError::bad_request(format!("invalid `{name}`: {e}")))
+}
+
+fn opt_arg<T: DeserializeOwned>(name: &str, value: Option<serde_json::Value>) -> Answer<Option<T>> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v) => arg(name, v).map(Some),
+    }
+}
+
+const MAX_LOOKUP_BYTES: usize = 4096;
+const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+#[tauri::command]
+pub async fn get_hub(state: State<'_, HubState>) -> Answer<Overview> {
+    with_hub(&state, |h| Ok(h.overview())).await
+}
+
+#[tauri::command]
+pub async fn list_documents(state: State<'_, HubState>, kind: Option<serde_json::Value>) -> Answer<Vec<DocSummary>> {
+    let kind: Option<Kind> = opt_arg("kind", kind)?;
+    with_hub(&state, move |h| Ok(h.documents(kind))).await
+}
+
+#[tauri::command]
+pub async fn get_document(state: State<'_, HubState>, id: String) -> Answer<DocView> {
+    with_hub(&state, move |h| h.document(&id)).await
+}
+
+#[tauri::command]
+pub async fn get_glossary(state: State<'_, HubState>) -> Answer<Vec<TermCard>> {
+    with_hub(&state, |h| Ok(h.glossary())).await
+}
+
+#[tauri::command]
+pub async fn glossary_lookup(state: State<'_, HubState>, text: String) -> Answer<GlossaryLookup> {
+    if text.len() > MAX_LOOKUP_BYTES {
+        return Err(CommandError::bad_request(format!("`text` is limited to {MAX_LOOKUP_BYTES} bytes")));
+    }
+    with_hub(&state, move |h| Ok(h.glossary_lookup(&text))).await
+}
+
+#[tauri::command]
+pub async fn get_diagnostics(state: State<'_, HubState>) -> Answer<Vec<Diagnostic>> {
+    with_hub(&state, |h| Ok(h.diagnostics())).await
+}
+
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn search(
+    state: State<'_, HubState>,
+    q: Option<String>,
+    kind: Option<serde_json::Value>,
+    tag: Option<String>,
+    audience: Option<serde_json::Value>,
+    limit: Option<usize>,
+    record: Option<bool>,
+) -> Answer<SearchResponse> {
+    let q = q.unwrap_or_default();
+    if q.len() > MAX_QUERY_BYTES {
+        return Err(CommandError::bad_request(format!("the query is limited to {} KiB", MAX_QUERY_BYTES / 1024)));
+    }
+    let mut req = SearchRequest::new(q).with_limit(limit.unwrap_or(10));
+    req.kinds.extend(opt_arg::<Kind>("kind", kind)?);
+    req.tags.extend(tag.filter(|t| !t.is_empty()));
+    req.audiences.extend(opt_arg::<Audience>("audience", audience)?);
+    let record = record.unwrap_or(false);
+    with_hub(&state, move |h| if record { h.search_recorded(&req) } else { h.search(&req) }).await
+}
+
+#[tauri::command]
+pub async fn get_profile(state: State<'_, HubState>) -> Answer<Profile> {
+    with_hub(&state, |h| h.profile()).await
+}
+
+#[tauri::command]
+pub async fn put_profile(state: State<'_, HubState>, profile: serde_json::Value) -> Answer<Profile> {
+    let profile: Profile = arg("profile", profile)?;
+    with_hub(&state, move |h| h.set_profile(&profile)).await
+}
+
+#[tauri::command]
+pub async fn list_bookmarks(state: State<'_, HubState>) -> Answer<Vec<BookmarkView>> {
+    with_hub(&state, |h| h.bookmarks()).await
+}
+
+#[tauri::command]
+pub async fn put_bookmark(state: State<'_, HubState>, id: String) -> Answer<()> {
+    with_hub(&state, move |h| h.set_bookmark(&id, true).map(drop)).await
+}
+
+#[tauri::command]
+pub async fn delete_bookmark(state: State<'_, HubState>, id: String) -> Answer<()> {
+    with_hub(&state, move |h| h.set_bookmark(&id, false).map(drop)).await
+}
+
+#[tauri::command]
+pub async fn get_note(state: State<'_, HubState>, id: String) -> Answer<Option<Note>> {
+    with_hub(&state, move |h| h.note(&id)).await
+}
+
+/// The body of `put_note`.
+#[derive(Debug, Deserialize)]
+struct NoteBody {
+    /// Markdown text; empty deletes the note.
+    text: String,
+}
+
+#[tauri::command]
+pub async fn put_note(state: State<'_, HubState>, id: String, note: serde_json::Value) -> Answer<Option<Note>> {
+    let note: NoteBody = arg("note", note)?;
+    with_hub(&state, move |h| h.set_note(&id, &note.text)).await
+}
+
+#[tauri::command]
+pub async fn list_recent(state: State<'_, HubState>, limit: Option<usize>) -> Answer<Vec<RecentItem>> {
+    let limit = limit.unwrap_or(20).min(200);
+    with_hub(&state, move |h| h.recent(limit)).await
+}
+
+#[tauri::command]
+pub async fn record_view(state: State<'_, HubState>, id: String) -> Answer<()> {
+    with_hub(&state, move |h| h.record_view(&id)).await
+}
+
+#[tauri::command]
+pub async fn list_paths(state: State<'_, HubState>) -> Answer<Vec<PathCard>> {
+    with_hub(&state, |h| h.paths()).await
+}
+
+#[tauri::command]
+pub async fn get_path(state: State<'_, HubState>, id: String) -> Answer<PathProgressView> {
+    with_hub(&state, move |h| h.path_progress(&id)).await
+}
+
+/// The body of `post_step`.
+#[derive(Debug, Deserialize)]
+struct StepBody {
+    /// The step's document id.
+    step: String,
+    /// Done or not done.
+    done: bool,
+}
+
+#[tauri::command]
+pub async fn post_step(state: State<'_, HubState>, id: String, step: serde_json::Value) -> Answer<PathProgressView> {
+    let step: StepBody = arg("step", step)?;
+    with_hub(&state, move |h| h.set_step_done(&id, &step.step, step.done)).await
+}
+
+/// The body of `put_current`.
+#[derive(Debug, Deserialize)]
+struct CurrentBody {
+    /// The step's document id.
+    step: String,
+}
+
+#[tauri::command]
+pub async fn put_current(
+    state: State<'_, HubState>,
+    id: String,
+    current: serde_json::Value,
+) -> Answer<PathProgressView> {
+    let current: CurrentBody = arg("current", current)?;
+    with_hub(&state, move |h| h.set_current_step(&id, &current.step)).await
+}

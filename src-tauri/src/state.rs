@@ -1,0 +1,65 @@
+//! The hub the window works on: opened once, off the main thread, while the webview starts.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use guildhall_core::{Hub, HubOptions, IndexWatcher};
+use tokio::sync::OnceCell;
+
+use crate::error::CommandError;
+
+/// Managed state: where the hub is, the hub once open, and the watcher that keeps its index and
+/// catalog fresh while the app runs (dropping it stops watching).
+#[derive(Debug)]
+pub struct HubState {
+    content: PathBuf,
+    data: PathBuf,
+    watch: bool,
+    hub: OnceCell<Result<Arc<Hub>, CommandError>>,
+    watcher: Mutex<Option<IndexWatcher>>,
+}
+
+impl HubState {
+    /// A hub to open from `content`, with its index and personal store under `data`.
+    pub fn new(content: PathBuf, data: PathBuf) -> HubState {
+        HubState { content, data, watch: true, hub: OnceCell::new(), watcher: Mutex::new(None) }
+    }
+
+    /// The same, without watching the content folder (tests).
+    pub fn without_watcher(mut self) -> HubState {
+        self.watch = false;
+        self
+    }
+
+    /// The content folder.
+    pub fn content(&self) -> &std::path::Path {
+        &self.content
+    }
+
+    /// The open hub, opening it first if nobody has yet (concurrent callers wait for the one
+    /// opening). A hub that failed to open stays failed: every command answers that error.
+    pub async fn hub(&self) -> Result<Arc<Hub>, CommandError> {
+        self.hub.get_or_init(|| self.open()).await.clone()
+    }
+
+    /// The hub if it is already open, without waiting.
+    pub fn ready(&self) -> Option<Arc<Hub>> {
+        self.hub.get().and_then(|r| r.as_ref().ok().cloned())
+    }
+
+    async fn open(&self) -> Result<Arc<Hub>, CommandError> {
+        let (content, data) = (self.content.clone(), self.data.clone());
+        let hub =
+            tauri::async_runtime::spawn_blocking(move || Hub::open_with_data(&content, &data, &HubOptions::default()))
+                .await
+                .map_err(|_| CommandError::internal("opening the hub stopped unexpectedly"))??;
+        if self.watch {
+            // `watch` needs the tokio runtime this future runs on (Tauri's).
+            match hub.watch() {
+                Ok(w) => *self.watcher.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(w),
+                Err(e) => eprintln!("guildhall: content changes will not be picked up: {e}"),
+            }
+        }
+        Ok(Arc::new(hub))
+    }
+}
