@@ -5,7 +5,7 @@
 //! no `.`/`..`/empty segments, and only image types (everything else is refused).
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use guildhall_core::Hub;
 use tauri::utils::assets::{AssetKey, AssetsIter, CspHash};
@@ -18,7 +18,7 @@ const PREFIX: &str = "/asset/";
 /// The embedded web UI, plus the hub's images under `/asset/`.
 pub struct HubAssets<R: Runtime> {
     embedded: Box<dyn Assets<R>>,
-    app: OnceLock<AppHandle<R>>,
+    app: Arc<OnceLock<AppHandle<R>>>,
 }
 
 impl<R: Runtime> std::fmt::Debug for HubAssets<R> {
@@ -28,10 +28,13 @@ impl<R: Runtime> std::fmt::Debug for HubAssets<R> {
 }
 
 impl<R: Runtime> HubAssets<R> {
-    /// Wraps the context's assets.
-    pub fn install(context: &mut Context<R>) {
+    /// Wraps the context's assets. The app fills the returned slot when it sets up (before any
+    /// window loads); until then, and without a [`HubState`], `asset/` answers nothing.
+    pub fn install(context: &mut Context<R>) -> Arc<OnceLock<AppHandle<R>>> {
         let embedded = context.set_assets(Box::new(NoAssets));
-        context.set_assets(Box::new(HubAssets { embedded, app: OnceLock::new() }));
+        let app = Arc::new(OnceLock::new());
+        context.set_assets(Box::new(HubAssets { embedded, app: app.clone() }));
+        app
     }
 }
 

@@ -57,7 +57,7 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// Starts the app and returns when it quits.
 pub fn run() {
     let mut context = tauri::generate_context!();
-    HubAssets::install(&mut context);
+    let _ = HubAssets::install(&mut context);
     let builder = Builder::default()
         // First, so that a second launch only brings the running window forward.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main(app)))

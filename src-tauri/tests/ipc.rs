@@ -108,8 +108,8 @@ fn bookmarks_and_notes_are_kept() {
 
     let note =
         invoke(&app, "put_note", json!({"id": "retry-with-backoff", "note": {"text": "ask Sam"}})).expect("note");
-    assert_eq!(note["text"], "ask Sam", "{note}");
-    assert_eq!(invoke(&app, "get_note", json!({"id": "retry-with-backoff"})).expect("note")["text"], "ask Sam");
+    assert_eq!(note["body"], "ask Sam", "{note}");
+    assert_eq!(invoke(&app, "get_note", json!({"id": "retry-with-backoff"})).expect("note")["body"], "ask Sam");
     invoke(&app, "record_view", json!({"id": "retry-with-backoff"})).expect("view");
     assert_eq!(invoke(&app, "list_recent", json!({})).expect("recent")[0]["id"], "retry-with-backoff");
 }
@@ -180,8 +180,10 @@ fn hub_images_are_served_under_asset_and_nothing_else_is() {
     let data = tempfile::tempdir().expect("data");
     let state = guildhall_desktop::HubState::new(hub.path().to_path_buf(), data.path().to_path_buf()).without_watcher();
     let mut context = tauri::generate_context!();
-    guildhall_desktop::HubAssets::install(&mut context);
+    let slot = guildhall_desktop::HubAssets::install(&mut context);
     let app = guildhall_desktop::with_commands(mock_builder()).manage(state).build(context).expect("app");
+    // `App::run` would fill the slot; the mock app is never run.
+    slot.set(app.handle().clone()).expect("an empty slot");
     tauri::async_runtime::block_on(app.state::<guildhall_desktop::HubState>().hub()).expect("hub opens");
 
     let get = |p: &str| app.asset_resolver().get(p.to_string());
