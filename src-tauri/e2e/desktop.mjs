@@ -193,10 +193,16 @@ try {
 
   await step('follow a glossary link to its term', async () => {
     const term = await s.find('.prose a.term');
-    const href = await wd('GET', `/session/${s.id}/element/${term}/attribute/href`);
-    await s.run('arguments[0].scrollIntoView({block: "center"})', { 'element-6066-11e4-a52e-4f1a-ad31-4b97b0a7b8e6': term });
+    // WebKitWebDriver answers the resolved URL (tauri://localhost#/doc/...): keep the route.
+    const url = await wd('GET', `/session/${s.id}/element/${term}/attribute/href`);
+    const href = url.slice(url.indexOf('#'));
     await s.click(term);
-    await s.until('the term page', `return location.hash === arguments[0] && !!document.querySelector('#doc-title')`, 10000, href);
+    await s
+      .until('the term page', `return location.hash === arguments[0] && !!document.querySelector('#doc-title')`, 10000, href)
+      .catch(async (e) => {
+        await s.screenshot('4-term-failed');
+        throw new Error(`${e.message} ${href}; at ${await s.run('return location.hash')}`);
+      });
     await s.screenshot('4-term');
   });
 
