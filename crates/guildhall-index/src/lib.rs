@@ -571,6 +571,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut stem = self.stem.clone();
         let mut raw = self.raw.clone();
+        let mut stem_one = schema::stem_one_analyzer();
         let f = self.f;
 
         // Words: (raw, stem), each typed word split the way documents are.
@@ -749,10 +750,20 @@ impl SearchIndex {
             let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let body = text(f.body);
             let summary = text(f.summary);
-            let snippet = highlight
-                .snippet(&mut stem, &body, SNIPPET_CHARS)
-                .or_else(|| highlight.snippet(&mut stem, &summary, SNIPPET_CHARS))
-                .unwrap_or_else(|| snippet::lead(if body.trim().is_empty() { &summary } else { &body }, SNIPPET_CHARS));
+            // A snippet bug must cost one snippet, not the search.
+            let snippet = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                highlight
+                    .snippet(&mut raw, &mut stem_one, &body, SNIPPET_CHARS)
+                    .or_else(|| highlight.snippet(&mut raw, &mut stem_one, &summary, SNIPPET_CHARS))
+                    .unwrap_or_else(|| {
+                        snippet::lead(if body.trim().is_empty() { &summary } else { &body }, SNIPPET_CHARS)
+                    })
+            }))
+            .unwrap_or_else(|_| {
+                let mut s = String::new();
+                escape_into(&mut s, &summary);
+                s
+            });
             response.hits.push(Hit {
                 id: text(f.id),
                 kind: text(f.kind),
