@@ -429,13 +429,15 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
         let _watcher = hub.watch()?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let mut lags = Vec::new();
-        for i in 0..5 {
-            let word = format!("zqxlive{i}marker");
-            std::fs::write(&live, format!("# Live change {i}\n\nThe word {word} is new.\n"))?;
+        // Words far apart, so that a typo match of the previous save cannot count.
+        let words = ["quokkabanjo", "narwhalfiddle", "axolotlcello", "pangolinlute", "platypusoboe"];
+        for (i, word) in words.iter().enumerate() {
+            let title = format!("Live change {i}");
+            std::fs::write(&live, format!("# {title}\n\nThe word {word} is new.\n"))?;
             let t = Instant::now();
             loop {
-                let r = hub.search(&SearchRequest::new(word.clone()))?;
-                if !r.hits.is_empty() {
+                let r = hub.search(&SearchRequest::new(*word))?;
+                if r.hits.iter().any(|h| h.title == title) {
                     break;
                 }
                 if t.elapsed() > Duration::from_secs(30) {
