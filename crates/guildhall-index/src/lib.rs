@@ -671,7 +671,7 @@ impl SearchIndex {
             // The whole query is the start of a title or name ("circuit brea"), or a title with
             // a typo in a word no document contains ("pagnation").
             let chars = exact_text.chars().count();
-            if parsed.prefix_last && chars >= MIN_PREFIX_CHARS && chars <= 64 {
+            if parsed.prefix_last && (MIN_PREFIX_CHARS..=64).contains(&chars) {
                 let q = FuzzyTermQuery::new_prefix(exact_term.clone(), 0, false);
                 should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), W_EXACT_PREFIX))));
             }
