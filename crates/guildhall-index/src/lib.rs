@@ -197,6 +197,8 @@ pub enum Change {
     Upsert(Box<Document>),
     /// The file at this relative path is gone (or no longer a document).
     Remove(String),
+    /// The document with this path key (see [`path_key`] and [`SearchIndex::manifest`]) is gone.
+    RemoveKey(u64),
 }
 
 /// The key of a file path in the index.
@@ -448,8 +450,12 @@ impl SearchIndex {
                     writer.delete_term(Term::from_field_u64(self.f.path_key, key));
                     writer.add_document(self.to_doc(&mut raw, &doc))?;
                 }
-                Change::Remove(path) => {
-                    let key = path_key(&path);
+                Change::Remove(_) | Change::RemoveKey(_) => {
+                    let key = match change {
+                        Change::Remove(path) => path_key(&path),
+                        Change::RemoveKey(key) => key,
+                        Change::Upsert(_) => continue,
+                    };
                     if current.contains_key(&key) {
                         report.removed += 1;
                         expander.set(key, None);
