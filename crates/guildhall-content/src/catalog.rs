@@ -90,6 +90,7 @@ pub struct Catalog {
     terms: Vec<usize>,
     glossary: Glossary,
     diagnostics: Vec<Diagnostic>,
+    assets: Assets,
 }
 
 impl Catalog {
@@ -125,20 +126,32 @@ impl Catalog {
         }
         docs.sort_by(|a, b| a.path.cmp(&b.path));
 
-        // Ids: the first file (in path order) keeps an id; later ones are reported.
+        // Ids: a file whose name is its id keeps it, else the first in path order; the others
+        // are reported and left out of linking.
         let mut by_id: HashMap<String, usize> = HashMap::with_capacity(docs.len());
         let mut duplicate = vec![false; docs.len()];
-        for (i, doc) in docs.iter().enumerate() {
-            if let Some(&first) = by_id.get(&doc.id) {
-                duplicate[i] = true;
-                diagnostics.push(
-                    Diagnostic::error(Code::DuplicateId, &doc.path, format!("the id `{}` is already used", doc.id))
-                        .at(1, 1)
-                        .with_hint(format!("`{}` has the same id; rename one of them or set `id:`", docs[first].path)),
-                );
-            } else {
-                by_id.insert(doc.id.clone(), i);
-            }
+        let named_after_id = |d: &Document| {
+            let name = d.path.rsplit('/').next().unwrap_or(&d.path);
+            name.rsplit_once('.').map_or(name, |(stem, _)| stem) == d.id
+        };
+        for i in 0..docs.len() {
+            let Some(&first) = by_id.get(&docs[i].id) else {
+                by_id.insert(docs[i].id.clone(), i);
+                continue;
+            };
+            let (keep, lose) =
+                if named_after_id(&docs[i]) && !named_after_id(&docs[first]) { (i, first) } else { (first, i) };
+            by_id.insert(docs[keep].id.clone(), keep);
+            duplicate[lose] = true;
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    &docs[lose].path,
+                    format!("the id `{}` is already used by `{}`", docs[lose].id, docs[keep].path),
+                )
+                .at(docs[lose].line_of("id", None), 1)
+                .with_hint("rename one of the files, or give one a different `id:`"),
+            );
         }
 
         let terms: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].kind() == Kind::Term && !duplicate[i]).collect();
@@ -157,7 +170,7 @@ impl Catalog {
                 let mut d = Vec::new();
                 let links = resolver.resolve_links(i, &mut d);
                 resolver.check_refs(i, &mut d);
-                let mentions = find_mentions(&docs[i], i, &glossary, &terms);
+                let mentions = find_mentions(&docs[i], i, &links, &glossary, &terms);
                 (links, mentions, d)
             })
             .collect();
@@ -227,7 +240,14 @@ impl Catalog {
             terms,
             glossary,
             diagnostics,
+            assets,
         }
+    }
+
+    /// Whether `path` (relative, `/`-separated) is a regular non-Markdown file inside the hub
+    /// that the walk found: the only files a shell may serve as assets.
+    pub fn has_asset(&self, path: &str) -> bool {
+        self.assets.files.contains(path)
     }
 
     /// The hub's display name.
@@ -278,6 +298,11 @@ impl Catalog {
 
     pub(crate) fn mentions(&self, index: usize) -> &[Mention] {
         self.mentions.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// The terms (document indexes) whose mentions are linked in the document at `index`.
+    pub fn mentions_of(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        self.mentions(index).iter().map(|m| m.term)
     }
 
     /// Every glossary term with its fields.
@@ -333,8 +358,24 @@ fn term_conflicts(docs: &[Document], terms: &[usize]) -> Vec<Diagnostic> {
     out
 }
 
-fn find_mentions(doc: &Document, index: usize, glossary: &Glossary, terms: &[usize]) -> Vec<Mention> {
-    let mut seen: HashSet<(u32, usize)> = HashSet::new();
+fn find_mentions(
+    doc: &Document,
+    index: usize,
+    links: &[LinkTarget],
+    glossary: &Glossary,
+    terms: &[usize],
+) -> Vec<Mention> {
+    // A term linked explicitly in a section already has its link there.
+    let mut seen: HashSet<(u32, usize)> = doc
+        .outline
+        .links
+        .iter()
+        .zip(links)
+        .filter_map(|(l, t)| match t {
+            LinkTarget::Document { index, .. } => Some((l.section, *index)),
+            _ => None,
+        })
+        .collect();
     let mut out = Vec::new();
     for seg in &doc.outline.segments {
         for f in glossary.find(&seg.text) {

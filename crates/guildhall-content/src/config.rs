@@ -46,7 +46,7 @@ impl HubConfig {
             Err(e) => {
                 let (line, col) = e.span().map_or((1, 1), |s| LineIndex::new(text).line_col(text, s.start));
                 diags.push(
-                    Diagnostic::error(Code::Config, CONFIG_FILE, format!("{}", e.message()))
+                    Diagnostic::error(Code::Config, CONFIG_FILE, e.message().to_string())
                         .at(line, col)
                         .with_hint("see docs/content-format.md for the settings Guildhall reads"),
                 );

@@ -104,7 +104,8 @@ pub fn parse_document(path: &str, bytes: &[u8], limits: &Limits) -> (Option<Docu
         Kind::Guide => folder_kind == Some(Kind::Guide),
         Kind::Term => false,
     };
-    if title_required && fm.meta.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    if title_required && fm.readable && !split.unclosed && fm.meta.title.as_deref().is_none_or(|t| t.trim().is_empty())
+    {
         diags.push(
             Diagnostic::error(Code::MissingField, path, format!("a {} needs `title`", fm.kind))
                 .at(1, 1)

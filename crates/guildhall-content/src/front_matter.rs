@@ -67,6 +67,9 @@ pub(crate) fn split(text: &str) -> Split<'_> {
 /// What the front matter says, after conversion.
 #[derive(Debug, Clone)]
 pub(crate) struct FrontMatter {
+    /// False when the YAML itself could not be read: required-field checks are then skipped,
+    /// since the one YAML error already says what is wrong.
+    pub readable: bool,
     pub id: Option<String>,
     pub kind: Kind,
     pub meta: Meta,
@@ -82,7 +85,7 @@ pub(crate) fn parse(
     folder_kind: Option<Kind>,
     diags: &mut Vec<Diagnostic>,
 ) -> FrontMatter {
-    let mut fm = Fields { map: Mapping::new(), key_lines: HashMap::new(), path, open_line: 1, diags };
+    let mut fm = Fields { map: Mapping::new(), key_lines: HashMap::new(), path, open_line: 1, readable: true, diags };
     if split.unclosed {
         fm.diags.push(
             Diagnostic::error(Code::Yaml, path, "front matter opened with `---` is never closed")
@@ -101,11 +104,18 @@ struct Fields<'a> {
     key_lines: HashMap<String, u32>,
     path: &'a str,
     open_line: u32,
+    readable: bool,
     diags: &'a mut Vec<Diagnostic>,
 }
 
 impl Fields<'_> {
     fn load(&mut self, yaml: &str, yaml_line: u32) {
+        let before = self.diags.len();
+        self.load_inner(yaml, yaml_line);
+        self.readable = self.diags.len() == before;
+    }
+
+    fn load_inner(&mut self, yaml: &str, yaml_line: u32) {
         if yaml.len() > MAX_FRONT_MATTER_BYTES {
             self.diags.push(
                 Diagnostic::error(
@@ -258,6 +268,7 @@ impl Fields<'_> {
     fn require(&mut self, kind: Kind, key: &str, value: Option<String>, hint: &str) -> String {
         match value {
             Some(v) if !v.trim().is_empty() => v,
+            _ if !self.readable => String::new(),
             _ => {
                 let msg = format!("a {kind} needs `{key}`");
                 self.diags
@@ -366,7 +377,7 @@ impl Fields<'_> {
             let json = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null);
             meta.extra.insert(key, json);
         }
-        FrontMatter { id, kind, meta, fields }
+        FrontMatter { readable: self.readable, id, kind, meta, fields }
     }
 
     fn check_checkpoint(&mut self, step: usize, check: &Checkpoint) {
@@ -448,6 +459,7 @@ mod tests {
         let mut d = Vec::new();
         let s = split(text);
         let fm = parse(&s, "x.md", kind, &mut d);
+        assert!(fm.readable || !d.is_empty());
         (fm, d)
     }
 

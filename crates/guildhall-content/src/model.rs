@@ -14,6 +14,7 @@ use crate::scan::Outline;
 /// What a document is. Decided by its top-level folder, or by a `kind:` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Kind {
     /// A glossary term (`glossary/`).
     Term,
@@ -74,6 +75,7 @@ impl FromStr for Kind {
 /// Who a document is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Audience {
     CitizenDeveloper,
     Mentor,
@@ -108,6 +110,7 @@ impl Audience {
 /// How much damage getting a pattern wrong can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Risk {
     Low,
     Medium,
@@ -117,6 +120,7 @@ pub enum Risk {
 /// Where a pattern is usually built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Fit {
     LowCode,
     Coded,
@@ -126,6 +130,7 @@ pub enum Fit {
 /// Which direction of a metric is an improvement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Better {
     Lower,
     Higher,
@@ -157,6 +162,7 @@ pub struct Meta {
 /// The fields specific to each kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum KindFields {
     Term(TermFields),
     Pattern(PatternFields),
@@ -179,6 +185,7 @@ impl KindFields {
 
 /// A glossary term.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TermFields {
     /// `term` (required): the word or phrase as engineers write it.
     pub term: String,
@@ -194,6 +201,7 @@ pub struct TermFields {
 
 /// A pattern of the pattern library.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatternFields {
     /// `category`: `integration`, `security`, `data`, ...
     pub category: Option<String>,
@@ -207,6 +215,7 @@ pub struct PatternFields {
 
 /// A case study with measured outcomes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseStudyFields {
     /// `authors`: who wrote it.
     pub authors: Vec<String>,
@@ -225,6 +234,7 @@ pub struct CaseStudyFields {
 /// One before/after measurement of a case study.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Metric {
     /// What was measured.
     pub name: String,
@@ -256,6 +266,7 @@ impl Metric {
 
 /// A training path.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathFields {
     /// `prerequisites`: ids of paths to take first.
     pub prerequisites: Vec<String>,
@@ -266,6 +277,7 @@ pub struct PathFields {
 /// One step of a training path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// `ref`: the id of the document to read.
     #[serde(rename = "ref")]
@@ -284,6 +296,7 @@ pub struct Step {
 /// A self-check question on a path step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checkpoint {
     /// The question.
     pub question: String,
@@ -298,6 +311,7 @@ pub struct Checkpoint {
 
 /// A guide: policy, how-to, template, charter, or any other Markdown.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuideFields {
     /// `category`: `policy`, `how-to`, `template`, `charter`, ...
     pub category: Option<String>,

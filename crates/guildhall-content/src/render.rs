@@ -36,6 +36,26 @@ pub struct RenderOptions {
     pub link_mentions: bool,
 }
 
+impl RenderOptions {
+    /// Links to documents start with `prefix` (e.g. `/doc/` for path routing).
+    pub fn with_doc_href(mut self, prefix: impl Into<String>) -> RenderOptions {
+        self.doc_href = prefix.into();
+        self
+    }
+
+    /// Links to files inside the hub start with `prefix` (e.g. `/api/asset/`).
+    pub fn with_asset_href(mut self, prefix: impl Into<String>) -> RenderOptions {
+        self.asset_href = prefix.into();
+        self
+    }
+
+    /// Whether glossary mentions are linked.
+    pub fn with_link_mentions(mut self, on: bool) -> RenderOptions {
+        self.link_mentions = on;
+        self
+    }
+}
+
 impl Default for RenderOptions {
     fn default() -> RenderOptions {
         RenderOptions { doc_href: "#/doc/".to_string(), asset_href: "asset/".to_string(), link_mentions: true }
@@ -186,7 +206,7 @@ impl Renderer<'_> {
                             if is_wiki_plain {
                                 replace_text = Some(match &anchor {
                                     Some(a) => format!("{} › {}", d.title, heading_text(d, a)),
-                                    None => d.title.clone(),
+                                    None => link_label(d),
                                 });
                                 in_replaced = true;
                             }
@@ -338,6 +358,24 @@ impl Renderer<'_> {
     }
 }
 
+/// What `[[id]]` shows: a document's title, or for a glossary term its name as it reads in a
+/// sentence (`[[timeout]]` shows "timeout", `[[http-status-code]]` "HTTP status code").
+fn link_label(doc: &Document) -> String {
+    let Some(term) = doc.term().map(|t| t.term.as_str()).filter(|t| !t.is_empty()) else {
+        return doc.title.clone();
+    };
+    let first_word = term.split_whitespace().next().unwrap_or(term);
+    let mut chars = first_word.chars();
+    let capitalised_word = chars.next().is_some_and(char::is_uppercase) && chars.all(|c| !c.is_uppercase());
+    if capitalised_word {
+        let mut out: String = term.chars().next().map(|c| c.to_lowercase().collect()).unwrap_or_default();
+        out.push_str(&term[term.chars().next().map_or(0, char::len_utf8)..]);
+        out
+    } else {
+        term.to_string()
+    }
+}
+
 fn heading_text(doc: &Document, anchor: &str) -> String {
     let slug = scan::slug(anchor);
     doc.outline
@@ -363,9 +401,13 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Characters kept as they are in a URL path segment (RFC 3986 unreserved).
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 fn encode_path(path: &str) -> String {
     path.split('/')
-        .map(|seg| percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC).to_string())
+        .map(|seg| percent_encoding::utf8_percent_encode(seg, SEGMENT).to_string())
         .collect::<Vec<_>>()
         .join("/")
 }

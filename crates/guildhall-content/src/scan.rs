@@ -36,6 +36,7 @@ pub struct Outline {
 
 /// A heading and its anchor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -67,6 +68,8 @@ pub struct LinkRef {
     /// 1-based line and column in the file.
     pub line: u32,
     pub col: u32,
+    /// The section it is in (see [`Segment::section`]).
+    pub section: u32,
 }
 
 /// A run of text in which glossary mentions may be linked.
@@ -113,12 +116,18 @@ pub(crate) fn scan(body: &str, body_line: u32) -> Outline {
                             _ => LinkStyle::Markdown,
                         };
                         let (line, col) = at(range.start);
-                        out.links.push(LinkRef { style, dest: dest_url.to_string(), line, col });
+                        out.links.push(LinkRef { style, dest: dest_url.to_string(), line, col, section });
                     }
                     Tag::Image { dest_url, .. } => {
                         in_link += 1;
                         let (line, col) = at(range.start);
-                        out.links.push(LinkRef { style: LinkStyle::Image, dest: dest_url.to_string(), line, col });
+                        out.links.push(LinkRef {
+                            style: LinkStyle::Image,
+                            dest: dest_url.to_string(),
+                            line,
+                            col,
+                            section,
+                        });
                     }
                     _ => {}
                 }
@@ -183,11 +192,7 @@ pub fn plain_text(body: &str) -> String {
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell
                 | TagEnd::BlockQuote(_),
-            ) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            ) if !out.ends_with('\n') => out.push('\n'),
             _ => {}
         }
     }

@@ -29,20 +29,26 @@
 //! ```
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 mod eval;
 mod paths;
+mod personal;
+mod views;
 mod watch;
 pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
+pub use personal::{BookmarkView, MAX_NOTE_BYTES, PathCard, PathProgressView, PathStepView, RecentItem};
+pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, Overview, StepView, TermCard};
 pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
 
 pub use guildhall_index as index;
 pub use guildhall_index::{Facets, Hit, IndexError, SearchIndex, SearchRequest, SearchResponse, SyncReport};
 
 pub use guildhall_content as content;
-use guildhall_content::{Catalog, Date, Diagnostic, LoadOptions, RenderOptions, Rendered, Renderer};
+use guildhall_content::{Catalog, Date, Diagnostic, Kind, LoadOptions, RenderOptions, Rendered};
+pub use guildhall_store as store;
+use guildhall_store::{Store, StoreOptions};
 
 /// How a hub is opened.
 #[derive(Debug, Clone, Default)]
@@ -71,19 +77,23 @@ pub enum Error {
     /// The hub was opened without a data directory, so it has no search index.
     #[error("this hub was opened without a search index (open it with a data directory)")]
     NoIndex,
+    /// The personal store could not be opened or written. A store written by a newer
+    /// Guildhall, or a damaged one, is refused and left untouched; the message says how to
+    /// recover.
+    #[error(transparent)]
+    Store(#[from] guildhall_store::StoreError),
+    /// The hub was opened without a data directory, so it has no personal store.
+    #[error("this hub was opened without personal state (open it with a data directory)")]
+    NoStore,
+    /// The request itself is not acceptable (too long, empty where a value is needed, ...).
+    #[error("{0}")]
+    Invalid(String),
     /// The file watcher could not start.
     #[error("cannot watch the content folder: {0}")]
     Watch(String),
     /// A judgments file line is malformed.
     #[error("judgments line {line}: {message}")]
     Judgments { line: usize, message: String },
-}
-
-/// Told about every search, e.g. to record queries that found nothing for a content-gap
-/// report (see [`SearchResponse::is_zero_result`]). Called on the searching thread: keep it
-/// quick (queue the write).
-pub trait SearchObserver: Send + Sync {
-    fn searched(&self, request: &SearchRequest, response: &SearchResponse);
 }
 
 /// The state of a hub's search index after opening.
@@ -104,40 +114,51 @@ fn suggestion_text(s: &[String]) -> String {
 }
 
 /// An open hub.
+///
+/// All methods take `&self`: a hub is shared by every request of a server or window. The
+/// catalog is a snapshot behind a lock that the file watcher swaps when content changes; the
+/// index synchronises itself; the personal store sits behind a mutex.
 pub struct Hub {
     root: PathBuf,
     renderer_options: RenderOptions,
-    catalog: Catalog,
+    today: Date,
+    catalog: CatalogCell,
     search: Option<Arc<SearchIndex>>,
     index_status: Option<IndexStatus>,
-    observer: Option<Arc<dyn SearchObserver>>,
+    store: Option<Mutex<Store>>,
 }
+
+/// The current catalog, replaced as a whole when the content changes.
+pub(crate) type CatalogCell = Arc<RwLock<Arc<Catalog>>>;
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").field("root", &self.root).field("documents", &self.catalog.documents().len()).finish()
+        f.debug_struct("Hub").field("root", &self.root).field("documents", &self.catalog().documents().len()).finish()
     }
 }
 
 impl Hub {
-    /// Loads, links and checks the hub in `content`.
+    /// Loads, links and checks the hub in `content`, without search or personal state (what
+    /// `check` and `render` need).
     pub fn open(content: &Path, options: &HubOptions) -> Result<Hub, Error> {
         let today = options.today.unwrap_or_else(Date::today_utc);
         let catalog = Catalog::load(content, &LoadOptions::default().with_today(today))?;
         Ok(Hub {
             root: content.to_path_buf(),
             renderer_options: options.render.clone(),
-            catalog,
+            today,
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             search: None,
             index_status: None,
-            observer: None,
+            store: None,
         })
     }
 
-    /// Loads the hub like [`Hub::open`], then opens its search index in `data` (one folder per
-    /// hub, see [`HubPaths`]) and brings it up to date: only documents whose content changed
-    /// since the last run are re-indexed; a missing, damaged or outdated index is rebuilt
-    /// ([`IndexStatus::rebuilt`] says why).
+    /// Loads the hub like [`Hub::open`], then opens its search index and personal store in
+    /// `data` (one folder per hub, see [`HubPaths`]). The index is brought up to date: only
+    /// documents whose content changed since the last run are re-indexed; a missing, damaged or
+    /// outdated index is rebuilt ([`IndexStatus::rebuilt`] says why). A store written by a newer
+    /// Guildhall, or damaged, is refused untouched with [`Error::Store`].
     pub fn open_with_data(content: &Path, data: &Path, options: &HubOptions) -> Result<Hub, Error> {
         Hub::open_indexed(content, data, options, &mut |_, _| {})
     }
@@ -150,11 +171,22 @@ impl Hub {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Hub, Error> {
         let mut hub = Hub::open(content, options)?;
-        let dir = HubPaths::new(data, content).index_dir();
+        let paths = HubPaths::new(data, content);
+        let mut store = Store::open(&paths.store_file(), &StoreOptions::default())?;
+        // Remember which hub this store belongs to, for exports and for people who find the file.
+        let meta = guildhall_store::HubMeta {
+            name: Some(hub.catalog().name().to_string()),
+            content_path: content.canonicalize().ok().map(|p| p.to_string_lossy().into_owned()),
+        };
+        if store.hub_meta()? != meta {
+            store.set_hub_meta(&meta)?;
+        }
+        let dir = paths.index_dir();
         let (index, rebuilt) = SearchIndex::open(&dir)?;
-        let sync = index.sync(&hub.catalog, progress)?;
+        let sync = index.sync(&hub.catalog(), progress)?;
         hub.index_status = Some(IndexStatus { dir, rebuilt, sync, documents: index.num_docs() });
         hub.search = Some(Arc::new(index));
+        hub.store = Some(Mutex::new(store));
         Ok(hub)
     }
 
@@ -166,24 +198,27 @@ impl Hub {
     /// Searches the hub. Never fails because of what was typed.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, Error> {
         let index = self.search.as_ref().ok_or(Error::NoIndex)?;
-        let response = index.search(request)?;
-        if let Some(o) = &self.observer {
-            o.searched(request, &response);
+        Ok(index.search(request)?)
+    }
+
+    /// Searches and records the query with its result count in the search log, which feeds
+    /// the content-gap report. Shells call this for settled queries (Enter, a pause, a result
+    /// opened), not for every keystroke.
+    pub fn search_recorded(&self, request: &SearchRequest) -> Result<SearchResponse, Error> {
+        let response = self.search(request)?;
+        if let Some(store) = &self.store {
+            lock(store).log_search(&request.query, response.total as u64)?;
         }
         Ok(response)
     }
 
-    /// Tells `observer` about every search from now on.
-    pub fn set_search_observer(&mut self, observer: Arc<dyn SearchObserver>) {
-        self.observer = Some(observer);
-    }
-
-    /// Starts keeping the search index fresh as files are saved (debounced, batched, committed
-    /// off the caller's thread). Must be called inside a tokio runtime; dropping the returned
-    /// watcher stops it. The rendered catalog is not reloaded: reopen the hub for that.
+    /// Starts keeping the hub fresh as files are saved: changed documents are re-indexed at
+    /// once (debounced, batched, committed off the caller's thread), then the catalog is
+    /// reloaded so pages, links and the glossary follow. Must be called inside a tokio
+    /// runtime; dropping the returned watcher stops it.
     pub fn watch(&self) -> Result<IndexWatcher, Error> {
         let index = self.search.clone().ok_or(Error::NoIndex)?;
-        watch::start(&self.root, index)
+        watch::start(&self.root, index, self.catalog.clone(), LoadOptions::default().with_today(self.today))
     }
 
     /// The content folder.
@@ -191,24 +226,80 @@ impl Hub {
         &self.root
     }
 
-    /// The loaded documents, links and glossary.
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
+    /// The current documents, links and glossary: a snapshot, unaffected by later reloads.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Every problem found while loading, sorted by file and line.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        self.catalog.diagnostics()
-    }
-
-    /// A renderer for many pages in a row.
-    pub fn renderer(&self) -> Renderer<'_> {
-        self.catalog.renderer(self.renderer_options.clone())
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.catalog().diagnostics().to_vec()
     }
 
     /// The sanitized HTML of one document, with its table of contents.
     pub fn render(&self, id: &str) -> Result<Rendered, Error> {
-        self.renderer().render_id(id).ok_or_else(|| self.unknown(id))
+        let catalog = self.catalog();
+        let r = catalog.renderer(self.renderer_options.clone());
+        r.render_id(id).ok_or_else(|| self.unknown(id))
+    }
+
+    /// Every document of one kind (or all), in title order, as list rows.
+    pub fn documents(&self, kind: Option<Kind>) -> Vec<DocSummary> {
+        let catalog = self.catalog();
+        let mut out: Vec<DocSummary> = catalog
+            .documents()
+            .iter()
+            .filter(|d| kind.is_none_or(|k| d.kind() == k))
+            .map(|d| views::summary(d, self.today))
+            .collect();
+        out.sort_by_cached_key(|d| d.title.to_lowercase());
+        out
+    }
+
+    /// One document with everything its screen shows: HTML, contents, backlinks, hover cards.
+    pub fn document(&self, id: &str) -> Result<DocView, Error> {
+        let catalog = self.catalog();
+        let index = catalog.index_of(id).ok_or_else(|| self.unknown(id))?;
+        let renderer = catalog.renderer(self.renderer_options.clone());
+        Ok(views::document(&catalog, &renderer, index, self.today))
+    }
+
+    /// The glossary, A to Z.
+    pub fn glossary(&self) -> Vec<TermCard> {
+        let mut terms: Vec<TermCard> = self.catalog().terms().filter_map(|(d, _)| views::term_card(d)).collect();
+        terms.sort_by_cached_key(|t| t.term.to_lowercase());
+        terms
+    }
+
+    /// Glossary lookups in both directions for a piece of text: the jargon it contains (terms
+    /// and aliases) and the terms whose everyday phrases it contains.
+    pub fn glossary_lookup(&self, text: &str) -> GlossaryLookup {
+        let catalog = self.catalog();
+        let terms: Vec<&guildhall_content::Document> = catalog.terms().map(|(d, _)| d).collect();
+        let mut jargon: Vec<TermCard> = Vec::new();
+        for f in catalog.glossary().find(text) {
+            if let Some(card) = terms.get(f.term).and_then(|d| views::term_card(d))
+                && !jargon.iter().any(|c| c.id == card.id)
+            {
+                jargon.push(card);
+            }
+        }
+        let lower = text.to_lowercase();
+        let plain = terms
+            .iter()
+            .filter(|d| {
+                d.term().is_some_and(|t| {
+                    t.plain_phrases.iter().any(|p| !p.trim().is_empty() && contains_words(&lower, &p.to_lowercase()))
+                })
+            })
+            .filter_map(|d| views::term_card(d))
+            .collect();
+        GlossaryLookup { jargon, plain }
+    }
+
+    /// Counts, stale pages and content problems: the hub team's overview.
+    pub fn overview(&self) -> Overview {
+        views::overview(&self.catalog(), self.today)
     }
 
     fn unknown(&self, id: &str) -> Error {
@@ -218,19 +309,44 @@ impl Hub {
     /// Ids that look like `id`: the closest by edit distance, for "did you mean" hints.
     pub fn similar_ids(&self, id: &str, n: usize) -> Vec<String> {
         let id = id.to_lowercase();
-        let mut scored: Vec<(usize, &str)> = self
-            .catalog
+        let catalog = self.catalog();
+        let mut scored: Vec<(usize, &str)> = catalog
             .documents()
             .iter()
             .map(|d| {
                 let dist = if d.id.contains(&id) && id.len() >= 3 { 1 } else { edit_distance(&id, &d.id) };
                 (dist, d.id.as_str())
             })
-            .filter(|&(dist, cand)| dist <= (cand.len().max(id.len()) / 3).max(2))
+            .filter(|&(dist, cand)| dist <= (cand.len().max(id.len()) / 3).max(1))
             .collect();
         scored.sort();
         scored.into_iter().take(n).map(|(_, s)| format!("`{s}`")).collect()
     }
+}
+
+/// The result of [`Hub::glossary_lookup`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GlossaryLookup {
+    /// Terms whose name or alias appears in the text.
+    pub jargon: Vec<TermCard>,
+    /// Terms whose everyday phrases appear in the text.
+    pub plain: Vec<TermCard>,
+}
+
+/// Whether `phrase` occurs in `text` on word boundaries.
+fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, m)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + m.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The store's lock, recovering from a panic in another thread (the store's own transactions
+/// keep the file consistent; a panic cannot leave half a write behind).
+pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Levenshtein distance over characters.
@@ -257,6 +373,24 @@ mod tests {
         assert_eq!(edit_distance("retry", "retry"), 0);
         assert_eq!(edit_distance("retyr", "retry"), 2);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn glossary_lookups_work_both_ways() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("glossary")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("glossary/exponential-backoff.md"),
+            "---\nterm: Exponential backoff\naliases: [backoff]\nplain: Wait longer each time.\nplain_phrases: [try again later]\n---\n",
+        )
+        .expect("write");
+        let hub = Hub::open(dir.path(), &HubOptions::default()).expect("open");
+        let l = hub.glossary_lookup("the flow should try again later");
+        assert_eq!(l.plain.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["exponential-backoff"]);
+        assert!(l.jargon.is_empty());
+        let l = hub.glossary_lookup("configure the backoff");
+        assert_eq!(l.jargon.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["exponential-backoff"]);
+        assert!(!contains_words("retrying again later", "try again later"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Keeping the search index fresh while a long-running shell (`serve`, the app) is open.
+//! Keeping the search index and the catalog fresh while a long-running shell (`serve`, the
+//! app) is open.
 //!
 //! A `notify` watcher on the content folder feeds a tokio task that waits until saves have been
 //! quiet for [`DEBOUNCE`] (at most [`MAX_BATCH_WAIT`] in all), then re-reads only the Markdown
@@ -9,9 +10,12 @@
 //!
 //! inotify reports every `open()` in the tree, so reading the whole hub (our own rescan, the
 //! watch registration walking 20k folders, a user's grep) can overflow the kernel queue and ask
-//! for yet another rescan. Rescan requests that arrive while our own rescan runs, or while the
-//! watch is being set up right after the hub was synced, are therefore dropped; file events from
-//! that time are kept.
+//! for yet another rescan. Rescan requests that arrive while (or just after) we read the whole
+//! hub ourselves, or while the watch is being set up right after the hub was synced, are
+//! therefore dropped; file events from that time are kept.
+//!
+//! After each indexed batch the catalog (pages, links, glossary) is reloaded on its own task, so
+//! a slow whole-hub reload never delays the next save's indexing.
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Read as _;
@@ -19,18 +23,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use guildhall_content::{Limits, LoadOptions, fnv1a64, is_markdown, parse_document, read_hub};
+use guildhall_content::{Catalog, Limits, LoadOptions, fnv1a64, is_markdown, parse_document, read_hub};
 use guildhall_index::{Change, SearchIndex, SyncReport, path_key};
 use notify::{RecursiveMode, Watcher as _};
 use tokio::sync::{mpsc, watch};
 
-use crate::Error;
+use crate::{CatalogCell, Error};
 
 /// How long saves must be quiet before a batch is indexed.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
 /// A batch is indexed at the latest this long after its first change, even if saves go on.
 pub const MAX_BATCH_WAIT: Duration = Duration::from_millis(600);
-/// Rescan requests in this time after the watch starts are the registration's own doing.
+/// Rescan requests this soon after the watch starts, or after we read the whole hub, are our
+/// own doing.
 const SETTLE: Duration = Duration::from_millis(500);
 /// Files larger than this are not documents (the content crate's limit).
 const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -51,6 +56,7 @@ pub struct WatchStatus {
 pub struct IndexWatcher {
     _watcher: notify::RecommendedWatcher,
     task: tokio::task::JoinHandle<()>,
+    reloader: tokio::task::JoinHandle<()>,
     status: watch::Receiver<WatchStatus>,
 }
 
@@ -70,6 +76,7 @@ impl IndexWatcher {
 impl Drop for IndexWatcher {
     fn drop(&mut self) {
         self.task.abort();
+        self.reloader.abort();
     }
 }
 
@@ -80,7 +87,12 @@ struct Batch {
     rescan: Option<String>,
 }
 
-pub(crate) fn start(root: &Path, index: Arc<SearchIndex>) -> Result<IndexWatcher, Error> {
+pub(crate) fn start(
+    root: &Path,
+    index: Arc<SearchIndex>,
+    catalog: CatalogCell,
+    load: LoadOptions,
+) -> Result<IndexWatcher, Error> {
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|_| Error::Watch("the file watcher needs a running tokio runtime".into()))?;
     let root = root.canonicalize().map_err(|e| Error::Watch(format!("cannot watch `{}`: {e}", root.display())))?;
@@ -92,22 +104,40 @@ pub(crate) fn start(root: &Path, index: Arc<SearchIndex>) -> Result<IndexWatcher
     .map_err(|e| Error::Watch(e.to_string()))?;
     watcher.watch(&root, RecursiveMode::Recursive).map_err(|e| Error::Watch(e.to_string()))?;
     let (status_tx, status) = watch::channel(WatchStatus::default());
+    let quiet_until = Quiet::default();
+    quiet_until.mark();
+    let reload = Arc::new(tokio::sync::Notify::new());
+    let reloader = {
+        let (root, reload, quiet) = (root.clone(), reload.clone(), quiet_until.clone());
+        runtime.spawn(async move {
+            loop {
+                // Saves during a reload coalesce into one more reload.
+                reload.notified().await;
+                let (root, catalog, load, quiet) = (root.clone(), catalog.clone(), load.clone(), quiet.clone());
+                let _ = tokio::task::spawn_blocking(move || {
+                    if let Ok(fresh) = Catalog::load(&root, &load) {
+                        *catalog.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(fresh);
+                    }
+                    // Loading opened every file.
+                    quiet.mark();
+                })
+                .await;
+            }
+        })
+    };
     let task = runtime.spawn(async move {
         let mut generation = 0;
-        let mut carry = Batch::default();
-        tokio::time::sleep(SETTLE).await;
-        drain_keeping_files(&mut rx, &mut carry);
+        let mut batch = Batch::default();
         loop {
-            let mut batch = std::mem::take(&mut carry);
             if batch.paths.is_empty() {
                 let Some(first) = rx.recv().await else { return };
-                add(&mut batch, first);
+                add(&mut batch, first, &quiet_until);
             }
             let deadline = tokio::time::Instant::now() + MAX_BATCH_WAIT;
             loop {
                 let wait = DEBOUNCE.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
                 match tokio::time::timeout(wait, rx.recv()).await {
-                    Ok(Some(event)) => add(&mut batch, event),
+                    Ok(Some(event)) => add(&mut batch, event, &quiet_until),
                     Ok(None) => return,
                     Err(_) => break,
                 }
@@ -115,12 +145,21 @@ pub(crate) fn start(root: &Path, index: Arc<SearchIndex>) -> Result<IndexWatcher
             if batch.paths.is_empty() && batch.rescan.is_none() {
                 continue;
             }
-            let (root, index) = (root.clone(), index.clone());
-            let result = tokio::task::spawn_blocking(move || apply(&root, &index, batch)).await;
-            if matches!(&result, Ok(Ok((_, Some(_))))) {
-                // Our own rescan opened every file: the queue may have overflowed because of it.
-                drain_keeping_files(&mut rx, &mut carry);
-            }
+            let batch = std::mem::take(&mut batch);
+            let (root2, index2) = (root.clone(), index.clone());
+            let quiet = quiet_until.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                let out = apply(&root2, &index2, batch);
+                if matches!(&out, Ok((_, Some(_)))) {
+                    // Our own rescan opened every file: an overflow it caused is no news.
+                    quiet.mark();
+                }
+                out
+            })
+            .await;
+            // The index is current now; the pages, links and glossary follow, off this loop so
+            // that the next save is not held up by a whole-hub reload.
+            reload.notify_one();
             generation += 1;
             let status = match result {
                 Ok(Ok((report, full_sync))) => WatchStatus { generation, report: Some(report), error: None, full_sync },
@@ -134,24 +173,27 @@ pub(crate) fn start(root: &Path, index: Arc<SearchIndex>) -> Result<IndexWatcher
             }
         }
     });
-    Ok(IndexWatcher { _watcher: watcher, task, status })
+    Ok(IndexWatcher { _watcher: watcher, task, reloader, status })
 }
 
-/// Moves the events already queued into `batch`, dropping rescan requests.
-fn drain_keeping_files(rx: &mut mpsc::UnboundedReceiver<notify::Result<notify::Event>>, batch: &mut Batch) {
-    while let Ok(event) = rx.try_recv() {
-        if let Ok(e) = event
-            && !matches!(e.kind, notify::EventKind::Access(_))
-        {
-            batch.paths.extend(e.paths);
-        }
+/// Until when rescan requests are our own doing (we just read every file) and are dropped.
+#[derive(Debug, Clone, Default)]
+struct Quiet(Arc<std::sync::Mutex<Option<std::time::Instant>>>);
+
+impl Quiet {
+    fn mark(&self) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now() + SETTLE);
+    }
+
+    fn active(&self) -> bool {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_some_and(|t| std::time::Instant::now() < t)
     }
 }
 
-fn add(batch: &mut Batch, event: notify::Result<notify::Event>) {
+fn add(batch: &mut Batch, event: notify::Result<notify::Event>, quiet: &Quiet) {
     match event {
         Ok(e) => {
-            if e.need_rescan() {
+            if e.need_rescan() && !quiet.active() {
                 batch.rescan = Some("the file system asked for a rescan".into());
             }
             if matches!(e.kind, notify::EventKind::Access(_)) {

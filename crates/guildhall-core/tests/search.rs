@@ -1,10 +1,9 @@
 //! The core's search integration: a real hub folder, a real data directory, a real watcher.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use guildhall_core::{Error, Hub, HubOptions, SearchObserver, SearchRequest, SearchResponse};
+use guildhall_core::{Error, Hub, HubOptions, SearchRequest, SearchResponse};
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -56,29 +55,24 @@ fn hubs_without_a_data_dir_have_no_search() {
     assert!(matches!(hub.search(&SearchRequest::new("retry")), Err(Error::NoIndex)));
 }
 
-#[derive(Default)]
-struct Recorder(Mutex<Vec<String>>);
-
-impl SearchObserver for Recorder {
-    fn searched(&self, request: &SearchRequest, response: &SearchResponse) {
-        if response.is_zero_result() {
-            self.0.lock().expect("lock").push(request.query.clone());
-        }
-    }
-}
-
 #[test]
-fn zero_result_queries_reach_the_observer() {
+fn settled_queries_are_logged_and_zero_results_feed_the_gap_report() {
     let content = tempfile::tempdir().expect("tempdir");
     let data = tempfile::tempdir().expect("tempdir");
     small_hub(content.path());
-    let mut hub = Hub::open_with_data(content.path(), data.path(), &HubOptions::default()).expect("open");
-    let recorder = Arc::new(Recorder::default());
-    hub.set_search_observer(recorder.clone());
-    hub.search(&SearchRequest::new("retry")).expect("search");
-    hub.search(&SearchRequest::new("xylophone")).expect("search");
-    hub.search(&SearchRequest::new("  ")).expect("search");
-    assert_eq!(*recorder.0.lock().expect("lock"), ["xylophone"]);
+    let hub = Hub::open_with_data(content.path(), data.path(), &HubOptions::default()).expect("open");
+    hub.search_recorded(&SearchRequest::new("retry")).expect("search");
+    hub.search_recorded(&SearchRequest::new("xylophone")).expect("search");
+    hub.search_recorded(&SearchRequest::new("Xylophone ")).expect("search");
+    hub.search_recorded(&SearchRequest::new("  ")).expect("search");
+    // Search as you type does not log every keystroke.
+    hub.search(&SearchRequest::new("xylo")).expect("search");
+    let gaps = hub.content_gaps(30).expect("gaps");
+    assert_eq!(gaps.iter().map(|g| (g.query.as_str(), g.count)).collect::<Vec<_>>(), [("xylophone", 2)]);
+    // The log is in the real database file: a second process opening the hub sees it.
+    drop(hub);
+    let again = Hub::open_with_data(content.path(), data.path(), &HubOptions::default()).expect("reopen");
+    assert_eq!(again.content_gaps(30).expect("gaps").len(), 1);
 }
 
 async fn wait_for(hub: &Hub, query: &str, want: impl Fn(&SearchResponse) -> bool) -> Duration {
@@ -103,6 +97,12 @@ async fn watcher_makes_saved_changes_searchable() {
 
     write(content.path(), "guides/new-page.md", "---\ntitle: New page\n---\nAll about capybaras.\n");
     wait_for(&hub, "capybaras", |r| r.hits.iter().any(|h| h.id == "new-page")).await;
+    // Pages follow the index: the reloaded catalog renders the new document.
+    let start = Instant::now();
+    while hub.document("new-page").is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "the catalog was never reloaded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     write(content.path(), "patterns/retry.md", "---\ntitle: Retry\n---\nNow about narwhals.\n");
     wait_for(&hub, "narwhals", |r| r.hits.iter().any(|h| h.id == "retry")).await;

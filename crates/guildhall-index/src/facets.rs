@@ -8,6 +8,7 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Counts of matching documents per kind and per tag.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     pub kind: BTreeMap<String, u64>,
     pub tag: BTreeMap<String, u64>,

@@ -133,6 +133,7 @@ impl SearchRequest {
 
 /// One result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub id: String,
     pub kind: String,
@@ -147,6 +148,7 @@ pub struct Hit {
 
 /// The answer to a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     pub query: String,
     /// Phrases added by the glossary (`also searched: exponential backoff`).

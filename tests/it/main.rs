@@ -1,0 +1,10 @@
+//! Guildhall's integration tests: one test binary (fast to link), one module per area, and a
+//! fixture harness over the hubs in `tests/fixtures/hubs/`.
+
+mod cli;
+mod fixtures;
+mod harness;
+mod hostile;
+mod sanitize;
+mod serve;
+mod starter_content;

@@ -1,0 +1,236 @@
+// The one API client of the UI, with two transports behind the same interface:
+//  - HTTP (fetch, relative URLs) when the UI is served by `guildhall serve`;
+//  - Tauri IPC (`window.__TAURI_INTERNALS__.invoke`) inside the desktop window.
+// Every endpoint is one row of ENDPOINTS: its Tauri command name, HTTP method and path. The Rust
+// side of the desktop app registers commands with exactly these names.
+import type {
+  Bookmark,
+  Diagnostic,
+  DocSummary,
+  DocView,
+  GlossaryLookup,
+  Kind,
+  Note,
+  Overview,
+  PathProgress,
+  Profile,
+  RecentView,
+  SearchParams,
+  SearchResults,
+  TermCard,
+} from './types';
+
+export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
+type Args = Record<string, unknown>;
+
+interface Endpoint {
+  method: Method;
+  /** Path template; `{id}` is filled from args.id (percent-encoded, `/` included). */
+  path: string;
+  /** Argument names sent as the query string (GET) — the rest of args go in the body. */
+  query?: readonly string[];
+  /** The argument sent as the JSON body (PUT/POST). */
+  body?: string;
+}
+
+/** Tauri command name -> HTTP endpoint. Names are the endpoint names, snake_case. */
+export const ENDPOINTS = {
+  get_hub: { method: 'GET', path: '/api/hub' },
+  list_documents: { method: 'GET', path: '/api/documents', query: ['kind'] },
+  get_document: { method: 'GET', path: '/api/documents/{id}' },
+  get_glossary: { method: 'GET', path: '/api/glossary' },
+  glossary_lookup: { method: 'GET', path: '/api/glossary/lookup', query: ['text'] },
+  get_diagnostics: { method: 'GET', path: '/api/diagnostics' },
+  search: { method: 'GET', path: '/api/search', query: ['q', 'kind', 'tag', 'audience', 'limit'] },
+  get_profile: { method: 'GET', path: '/api/profile' },
+  put_profile: { method: 'PUT', path: '/api/profile', body: 'profile' },
+  list_bookmarks: { method: 'GET', path: '/api/bookmarks' },
+  put_bookmark: { method: 'PUT', path: '/api/bookmarks/{id}' },
+  delete_bookmark: { method: 'DELETE', path: '/api/bookmarks/{id}' },
+  get_note: { method: 'GET', path: '/api/notes/{id}' },
+  put_note: { method: 'PUT', path: '/api/notes/{id}', body: 'note' },
+  list_recent: { method: 'GET', path: '/api/recent' },
+  record_view: { method: 'POST', path: '/api/recent/{id}' },
+  list_paths: { method: 'GET', path: '/api/paths' },
+} as const satisfies Record<string, Endpoint>;
+
+export type Command = keyof typeof ENDPOINTS;
+
+/** An error answered by the core: `{"error": {"code", "message", "suggestions"?}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly suggestions: string[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /**
+   * The endpoint itself does not exist (yet): the server's catch-all answers `not-found` for
+   * unknown API paths, and Tauri rejects commands it does not know. Distinct from a missing
+   * document, which is `unknown-document`.
+   */
+  get missingEndpoint(): boolean {
+    return this.status === 404 && (this.code === 'not-found' || this.code === 'unknown-command');
+  }
+}
+
+export function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
+}
+
+export interface Transport {
+  readonly kind: 'http' | 'tauri';
+  call<T>(command: Command, args?: Args, signal?: AbortSignal): Promise<T>;
+}
+
+/** `/api/documents/{id}` with id `setup/install/readme` -> `/api/documents/setup%2Finstall%2Freadme`. */
+export function buildPath(template: string, args: Args): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = args[name];
+    if (v === undefined || v === null || v === '') throw new Error(`missing path argument ${name}`);
+    return encodeURIComponent(String(v));
+  });
+}
+
+export function buildQuery(names: readonly string[] | undefined, args: Args): string {
+  if (!names) return '';
+  const q = new URLSearchParams();
+  for (const n of names) {
+    const v = args[n];
+    if (v !== undefined && v !== null && v !== '') q.set(n, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string; suggestions?: string[] } };
+    if (body?.error) {
+      return new ApiError(res.status, body.error.code ?? 'error', body.error.message ?? res.statusText, body.error.suggestions ?? []);
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError(res.status, res.status === 404 ? 'not-found' : 'http-error', `${res.status} ${res.statusText}`);
+}
+
+export function httpTransport(fetchImpl: typeof fetch = (...a) => fetch(...a), base = ''): Transport {
+  return {
+    kind: 'http',
+    async call<T>(command: Command, args: Args = {}, signal?: AbortSignal): Promise<T> {
+      const ep: Endpoint = ENDPOINTS[command];
+      const url = base + buildPath(ep.path, args) + buildQuery(ep.query, args);
+      const init: RequestInit = { method: ep.method, signal, headers: { accept: 'application/json' } };
+      if (ep.body !== undefined) {
+        init.body = JSON.stringify(args[ep.body]);
+        init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      }
+      let res: Response;
+      try {
+        res = await fetchImpl(url, init);
+      } catch (e) {
+        if (isAbort(e)) throw e;
+        throw new ApiError(0, 'offline', 'Guildhall is not reachable. Is `guildhall serve` still running?');
+      }
+      if (!res.ok) throw await errorFrom(res);
+      if (res.status === 204) return undefined as T;
+      const text = await res.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+  };
+}
+
+type Invoke = (cmd: string, args?: Args) => Promise<unknown>;
+
+function tauriError(e: unknown): ApiError {
+  // Commands return the same error body as HTTP: {error: {code, message, suggestions}} (+ status).
+  if (e && typeof e === 'object' && 'error' in e) {
+    const err = (e as { error: { code?: string; message?: string; suggestions?: string[]; status?: number } }).error;
+    const status = err.status ?? (err.code === 'unknown-document' || err.code === 'not-found' ? 404 : 400);
+    return new ApiError(status, err.code ?? 'error', err.message ?? 'error', err.suggestions ?? []);
+  }
+  const msg = String(e);
+  if (/command .* not found/i.test(msg)) return new ApiError(404, 'unknown-command', msg);
+  return new ApiError(500, 'ipc', msg);
+}
+
+export function tauriTransport(invoke: Invoke): Transport {
+  return {
+    kind: 'tauri',
+    async call<T>(command: Command, args: Args = {}, signal?: AbortSignal): Promise<T> {
+      if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
+      let out: unknown;
+      try {
+        out = await invoke(command, args);
+      } catch (e) {
+        throw tauriError(e);
+      }
+      // IPC cannot be cancelled; a stale answer is dropped here instead.
+      if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
+      return out as T;
+    },
+  };
+}
+
+declare global {
+  interface Window {
+    __TAURI_INTERNALS__?: { invoke: Invoke };
+  }
+}
+
+export function detectTransport(w: Partial<Window> | undefined = typeof window === 'undefined' ? undefined : window): Transport {
+  const tauri = w?.__TAURI_INTERNALS__;
+  if (tauri && typeof tauri.invoke === 'function') return tauriTransport((c, a) => tauri.invoke(c, a));
+  return httpTransport();
+}
+
+export interface Api {
+  readonly transport: Transport['kind'];
+  hub(): Promise<Overview>;
+  documents(kind?: Kind): Promise<DocSummary[]>;
+  document(id: string): Promise<DocView>;
+  glossary(): Promise<TermCard[]>;
+  glossaryLookup(text: string, signal?: AbortSignal): Promise<GlossaryLookup>;
+  diagnostics(): Promise<Diagnostic[]>;
+  search(params: SearchParams, signal?: AbortSignal): Promise<SearchResults>;
+  profile(): Promise<Profile>;
+  saveProfile(profile: Profile): Promise<Profile>;
+  bookmarks(): Promise<Bookmark[]>;
+  addBookmark(id: string): Promise<void>;
+  removeBookmark(id: string): Promise<void>;
+  note(id: string): Promise<Note>;
+  saveNote(id: string, text: string): Promise<void>;
+  recent(): Promise<RecentView[]>;
+  recordView(id: string): Promise<void>;
+  paths(): Promise<PathProgress[]>;
+}
+
+export function createClient(t: Transport): Api {
+  return {
+    transport: t.kind,
+    hub: () => t.call('get_hub'),
+    documents: (kind) => t.call('list_documents', { kind }),
+    document: (id) => t.call('get_document', { id }),
+    glossary: () => t.call('get_glossary'),
+    glossaryLookup: (text, signal) => t.call('glossary_lookup', { text }, signal),
+    diagnostics: () => t.call('get_diagnostics'),
+    search: (p, signal) => t.call('search', { ...p }, signal),
+    profile: () => t.call('get_profile'),
+    saveProfile: async (profile) => (await t.call<Profile | undefined>('put_profile', { profile })) ?? profile,
+    bookmarks: () => t.call('list_bookmarks'),
+    addBookmark: (id) => t.call('put_bookmark', { id }),
+    removeBookmark: (id) => t.call('delete_bookmark', { id }),
+    note: (id) => t.call('get_note', { id }),
+    saveNote: (id, text) => t.call('put_note', { id, note: { text } }),
+    recent: () => t.call('list_recent'),
+    recordView: (id) => t.call('record_view', { id }),
+    paths: () => t.call('list_paths'),
+  };
+}
+
+export const api: Api = createClient(detectTransport());

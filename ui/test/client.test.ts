@@ -1,0 +1,125 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  ApiError,
+  buildPath,
+  buildQuery,
+  createClient,
+  detectTransport,
+  ENDPOINTS,
+  httpTransport,
+  tauriTransport,
+} from '../src/api/client';
+
+function jsonResponse(status: number, body: unknown): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+describe('paths and queries', () => {
+  it('percent-encodes ids, including `/`', () => {
+    expect(buildPath('/api/documents/{id}', { id: 'setup/install/readme' })).toBe('/api/documents/setup%2Finstall%2Freadme');
+    expect(buildPath('/api/documents/{id}', { id: 'a b?' })).toBe('/api/documents/a%20b%3F');
+  });
+  it('refuses a missing path argument', () => {
+    expect(() => buildPath('/api/notes/{id}', {})).toThrow(/id/);
+  });
+  it('drops empty query values', () => {
+    expect(buildQuery(['q', 'kind', 'limit'], { q: 'retry later', kind: '', limit: 5 })).toBe('?q=retry+later&limit=5');
+    expect(buildQuery(['q'], {})).toBe('');
+  });
+  it('names every Tauri command in snake_case', () => {
+    for (const name of Object.keys(ENDPOINTS)) expect(name).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  });
+});
+
+describe('HTTP transport', () => {
+  it('GETs relative URLs and parses JSON', async () => {
+    const fetch = vi.fn(async () => jsonResponse(200, { id: 'x' }));
+    const api = createClient(httpTransport(fetch as unknown as typeof globalThis.fetch));
+    await expect(api.document('guides/a')).resolves.toEqual({ id: 'x' });
+    expect(fetch).toHaveBeenCalledWith('/api/documents/guides%2Fa', expect.objectContaining({ method: 'GET' }));
+  });
+
+  it('sends search parameters and the abort signal', async () => {
+    const fetch = vi.fn(async () => jsonResponse(200, { hits: [] }));
+    const api = createClient(httpTransport(fetch as unknown as typeof globalThis.fetch));
+    const ctrl = new AbortController();
+    await api.search({ q: 'retry', kind: 'pattern', limit: 8 }, ctrl.signal);
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/search?q=retry&kind=pattern&limit=8');
+    expect(init.signal).toBe(ctrl.signal);
+  });
+
+  it('PUTs JSON bodies', async () => {
+    const fetch = vi.fn(async () => jsonResponse(204, undefined));
+    const api = createClient(httpTransport(fetch as unknown as typeof globalThis.fetch));
+    await api.saveNote('retry-with-backoff', 'hello');
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/notes/retry-with-backoff');
+    expect(init.method).toBe('PUT');
+    expect(JSON.parse(String(init.body))).toEqual({ text: 'hello' });
+  });
+
+  it('turns the error body into an ApiError with suggestions', async () => {
+    const body = { error: { code: 'unknown-document', message: 'no document `retyr`', suggestions: ['retry'] } };
+    const api = createClient(httpTransport((async () => jsonResponse(404, body)) as unknown as typeof fetch));
+    const e = await api.document('retyr').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e).toMatchObject({ status: 404, code: 'unknown-document', suggestions: ['retry'] });
+    expect((e as ApiError).missingEndpoint).toBe(false);
+  });
+
+  it('recognises an endpoint the server does not have yet', async () => {
+    const body = { error: { code: 'not-found', message: 'no such API endpoint; see /api/openapi.json' } };
+    const api = createClient(httpTransport((async () => jsonResponse(404, body)) as unknown as typeof fetch));
+    const e = (await api.bookmarks().catch((x: unknown) => x)) as ApiError;
+    expect(e.missingEndpoint).toBe(true);
+  });
+
+  it('reports a dead server as offline, but lets aborts through', async () => {
+    const down = createClient(httpTransport((async () => { throw new TypeError('fetch failed'); }) as unknown as typeof fetch));
+    await expect(down.hub()).rejects.toMatchObject({ code: 'offline' });
+    const aborted = createClient(
+      httpTransport((async () => { throw new DOMException('aborted', 'AbortError'); }) as unknown as typeof fetch),
+    );
+    await expect(aborted.hub()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('Tauri transport', () => {
+  it('invokes the command named like the endpoint, with the same arguments', async () => {
+    const invoke = vi.fn(async () => ({ ok: true }));
+    const api = createClient(tauriTransport(invoke));
+    await api.document('guides/a');
+    await api.search({ q: 'retry', limit: 3 });
+    await api.saveProfile({ display_name: 'A', role: 'B', glossary_view: 'plain', theme: 'dark', language: 'en-GB' });
+    expect(invoke.mock.calls).toEqual([
+      ['get_document', { id: 'guides/a' }],
+      ['search', { q: 'retry', limit: 3 }],
+      ['put_profile', { profile: { display_name: 'A', role: 'B', glossary_view: 'plain', theme: 'dark', language: 'en-GB' } }],
+    ]);
+  });
+
+  it('maps command errors and unknown commands', async () => {
+    const err = createClient(
+      tauriTransport(async () => { throw { error: { code: 'unknown-document', message: 'no', suggestions: ['x'] } }; }),
+    );
+    await expect(err.document('y')).rejects.toMatchObject({ status: 404, code: 'unknown-document', suggestions: ['x'] });
+    const missing = createClient(tauriTransport(async () => { throw 'command list_paths not found'; }));
+    const e = (await missing.paths().catch((x: unknown) => x)) as ApiError;
+    expect(e.missingEndpoint).toBe(true);
+  });
+
+  it('drops an answer that arrives after the request was aborted', async () => {
+    const ctrl = new AbortController();
+    const api = createClient(tauriTransport(async () => { ctrl.abort(); return {}; }));
+    await expect(api.search({ q: 'x' }, ctrl.signal)).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('is chosen when __TAURI_INTERNALS__ is present', () => {
+    expect(detectTransport({}).kind).toBe('http');
+    expect(detectTransport({ __TAURI_INTERNALS__: { invoke: async () => null } }).kind).toBe('tauri');
+  });
+});
