@@ -124,6 +124,14 @@ test('shortcuts dialog on ?, Esc closes it and focus returns', async ({ page }) 
   await page.screenshot({ path: 'test-results/screens/path-shortcuts.png' });
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  // Alt+Down / Alt+Up move between steps too; nothing is marked done on the way.
+  const first = await stepTitle(page).textContent();
+  await page.keyboard.press('Alt+ArrowDown');
+  await expect(page.getByText('Step 2 of')).toBeVisible();
+  await expect(stepTitle(page)).toBeFocused();
+  await page.keyboard.press('Alt+ArrowUp');
+  await expect(stepTitle(page)).toHaveText(first!);
+  await expect(page.getByText('0 of')).toBeVisible();
   // Typing in a text box never triggers a shortcut.
   await page.getByRole('searchbox', { name: 'Search the hub' }).fill('');
   await page.getByRole('searchbox', { name: 'Search the hub' }).press('j');
