@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { watchConsole } from './helpers';
+import { resetPersonal, watchConsole } from './helpers';
+
+test.beforeEach(async ({ request }) => resetPersonal(request));
 
 test('hover card: mouse hover shows the plain definition and links to the term', async ({ page }) => {
   // Also proves the card's positioning (CSSOM custom properties) raises no CSP violation.
@@ -35,8 +37,19 @@ test('hover card: keyboard focus shows it too, Escape hides it', async ({ page }
   await page.screenshot({ path: 'test-results/screens/hovercard-keyboard.png' });
   await page.keyboard.press('Escape');
   await expect(card).toBeHidden();
+  await expect(mention).not.toHaveAttribute('aria-describedby', /./);
+  // Tab moves on: the first mention is not described again. In this page the next link is the
+  // next mention, which opens its own card.
   await page.keyboard.press('Tab');
-  await expect(card).toBeHidden();
+  await expect(mention).not.toBeFocused();
+  await expect(mention).not.toHaveAttribute('aria-describedby', /./);
+  const next = page.locator('.prose a:focus');
+  if (await next.evaluate((el) => el.classList.contains('term'))) {
+    await expect(next).toHaveAttribute('aria-describedby', (await card.getAttribute('id'))!);
+    await expect(card).toContainText((await next.getAttribute('data-plain'))!);
+  } else {
+    await expect(card).toBeHidden();
+  }
 });
 
 test('glossary: filter, A–Z index, technical a click away, pages that use a term', async ({ page }) => {

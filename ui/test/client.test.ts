@@ -62,6 +62,28 @@ describe('HTTP transport', () => {
     expect(JSON.parse(String(init.body))).toEqual({ text: 'hello' });
   });
 
+  it('sends record=true only when asked, and the recent limit', async () => {
+    const fetch = vi.fn(async () => jsonResponse(200, []));
+    const api = createClient(httpTransport(fetch as unknown as typeof globalThis.fetch));
+    await api.search({ q: 'x', record: true });
+    await api.search({ q: 'x', record: false });
+    await api.recent(6);
+    const urls = fetch.mock.calls.map((c) => (c as unknown as [string])[0]);
+    expect(urls).toEqual(['/api/search?q=x&record=true', '/api/search?q=x&record=false', '/api/recent?limit=6']);
+  });
+
+  it('POSTs step progress and PUTs the current step of a path', async () => {
+    const fetch = vi.fn(async () => jsonResponse(200, { card: {}, steps: [] }));
+    const api = createClient(httpTransport(fetch as unknown as typeof globalThis.fetch));
+    await api.setStepDone('start-here', 'welcome', true);
+    await api.setCurrentStep('start-here', 'low-code-policy');
+    const calls = fetch.mock.calls as unknown as Array<[string, RequestInit]>;
+    expect(calls.map(([u, i]) => [i.method, u, JSON.parse(String(i.body))])).toEqual([
+      ['POST', '/api/paths/start-here/steps', { step: 'welcome', done: true }],
+      ['PUT', '/api/paths/start-here/current', { step: 'low-code-policy' }],
+    ]);
+  });
+
   it('turns the error body into an ApiError with suggestions', async () => {
     const body = { error: { code: 'unknown-document', message: 'no document `retyr`', suggestions: ['retry'] } };
     const api = createClient(httpTransport((async () => jsonResponse(404, body)) as unknown as typeof fetch));
@@ -94,11 +116,13 @@ describe('Tauri transport', () => {
     const api = createClient(tauriTransport(invoke));
     await api.document('guides/a');
     await api.search({ q: 'retry', limit: 3 });
-    await api.saveProfile({ display_name: 'A', role: 'B', glossary_view: 'plain', theme: 'dark', language: 'en-GB' });
+    await api.saveProfile({ display_name: 'A', role: 'mentor', glossary_view: 'plain', theme: 'dark', language: 'en-GB' });
+    await api.setStepDone('start-here', 'welcome', true);
     expect(invoke.mock.calls).toEqual([
       ['get_document', { id: 'guides/a' }],
       ['search', { q: 'retry', limit: 3 }],
-      ['put_profile', { profile: { display_name: 'A', role: 'B', glossary_view: 'plain', theme: 'dark', language: 'en-GB' } }],
+      ['put_profile', { profile: { display_name: 'A', role: 'mentor', glossary_view: 'plain', theme: 'dark', language: 'en-GB' } }],
+      ['set_path_step', { id: 'start-here', body: { step: 'welcome', done: true } }],
     ]);
   });
 

@@ -59,6 +59,11 @@ const PAIRS: Array<[string, string, number]> = [
   ['focus', 'surface', 3],
   ['focus', 'surface-2', 3],
   ['accent', 'bg', 3],
+  // Path player: self-check feedback, the rail's done and current marks.
+  ['text', 'good-bg', 4.5],
+  ['bg', 'good', 4.5],
+  ['accent', 'surface-2', 4.5],
+  ['good', 'good-bg', 4.5],
 ];
 
 describe('colour tokens meet WCAG AA', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docHref, parseHash, routeKey, searchHref } from '../src/lib/router';
+import { docHref, parseHash, pathHref, routeKey, searchHref } from '../src/lib/router';
 
 describe('hash router', () => {
   it('parses every screen', () => {
@@ -16,6 +16,17 @@ describe('hash router', () => {
     expect(r).toMatchObject({ name: 'doc', id: 'setup/install/readme' });
     expect(r.params.get('section')).toBe('gh-step-2');
     expect(parseHash('#/doc/a%20b')).toMatchObject({ id: 'a b' });
+  });
+
+  it('opens the path player at #/path/<id> and #/paths/<id>, with an optional step', () => {
+    expect(parseHash('#/path/start-here')).toMatchObject({ name: 'path', id: 'start-here' });
+    expect(parseHash('#/paths/start-here/')).toMatchObject({ name: 'path', id: 'start-here' });
+    expect(parseHash('#/paths').name).toBe('paths');
+    const r = parseHash(pathHref('start-here', 'low-code-policy'));
+    expect(r).toMatchObject({ name: 'path', id: 'start-here' });
+    expect(r.params.get('step')).toBe('low-code-policy');
+    expect(routeKey(parseHash('#/path/a?step=x'))).toBe(routeKey(parseHash('#/path/a?step=y')));
+    expect(routeKey(parseHash('#/path/a'))).not.toBe(routeKey(parseHash('#/doc/a')));
   });
 
   it('reads search parameters', () => {

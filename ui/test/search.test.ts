@@ -8,7 +8,7 @@ vi.mock('../src/api/client', async (orig) => {
   return { ...real, api: { search, glossaryLookup } };
 });
 
-const { SearchState, DEBOUNCE_MS } = await import('../src/lib/search.svelte');
+const { SearchState, DEBOUNCE_MS, RECORD_EMPTY_AFTER_MS } = await import('../src/lib/search.svelte');
 const { ApiError } = await import('../src/api/client');
 
 const result = (q: string, total = 1) => ({ query: q, expanded: [], total, took_us: 10, hits: [], facets: { kind: {}, tag: {} } });
@@ -60,13 +60,45 @@ describe('SearchState', () => {
     expect(s.lookup?.plain[0]?.id).toBe('retry');
   });
 
-  it('says so when the server has no search endpoint', async () => {
-    search.mockRejectedValue(new ApiError(404, 'not-found', 'no such API endpoint'));
+  it('reports a failed search as an error', async () => {
+    search.mockRejectedValue(new ApiError(500, 'internal', 'the search stopped'));
     const s = new SearchState();
     s.run({ q: 'x' }, true);
     await vi.advanceTimersByTimeAsync(0);
-    expect(s.status).toBe('missing');
+    expect(s.status).toBe('error');
+    expect(s.error).toBe('the search stopped');
     expect(s.results).toBeNull();
+  });
+
+  it('never asks to record while typing; records a settled query once', async () => {
+    search.mockImplementation(async (p: { q: string }) => result(p.q));
+    const s = new SearchState();
+    for (const q of ['r', 're', 'ret', 'retry']) {
+      s.run({ q });
+      await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    }
+    expect(search.mock.calls.every(([p]) => !p.record)).toBe(true);
+    expect(s.recorded).toBe(false);
+    await s.settle();
+    await s.settle();
+    const recorded = search.mock.calls.filter(([p]) => p.record);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]![0]).toMatchObject({ q: 'retry', record: true });
+    expect(s.recorded).toBe(true);
+  });
+
+  it('records a query that found nothing once the reader pauses, not before', async () => {
+    search.mockImplementation(async (p: { q: string }) => result(p.q, 0));
+    glossaryLookup.mockResolvedValue({ jargon: [], plain: [] });
+    const s = new SearchState();
+    s.run({ q: 'zzqx' }, true);
+    await vi.advanceTimersByTimeAsync(RECORD_EMPTY_AFTER_MS - 100);
+    expect(search.mock.calls.some(([p]) => p.record)).toBe(false);
+    s.run({ q: 'zzqxy' });
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS + RECORD_EMPTY_AFTER_MS + 10);
+    const recorded = search.mock.calls.filter(([p]) => p.record).map(([p]) => p.q);
+    expect(recorded).toEqual(['zzqxy']);
+    expect(s.recorded).toBe(true);
   });
 
   it('clears on an empty query', () => {

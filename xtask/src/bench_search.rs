@@ -25,6 +25,8 @@ struct Args {
     corpus: PathBuf,
     sections: PathBuf,
     work: PathBuf,
+    /// Only measure save-to-searchable on a hub and index a previous run left in `work`.
+    only_watch: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args> {
@@ -33,6 +35,7 @@ fn parse_args(args: &[String]) -> Result<Args> {
         corpus: PathBuf::from("/tmp/guildhall-corpus"),
         sections: PathBuf::new(),
         work: PathBuf::from("/tmp/guildhall-bench"),
+        only_watch: false,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -44,6 +47,7 @@ fn parse_args(args: &[String]) -> Result<Args> {
             "--corpus" => a.corpus = PathBuf::from(value()?),
             "--sections" => a.sections = PathBuf::from(value()?),
             "--work" => a.work = PathBuf::from(value()?),
+            "--only-watch" => a.only_watch = true,
             other => bail!("unknown option {other}"),
         }
     }
@@ -87,7 +91,7 @@ fn list_markdown(root: &Path) -> Result<Vec<(PathBuf, String)>> {
             let ft = entry.file_type()?;
             if ft.is_dir() {
                 stack.push(path);
-            } else if ft.is_file() && path.extension().is_some_and(|e| e == "md" || e == "mdx") {
+            } else if ft.is_file() && path.extension().is_some_and(|e| e == "md") {
                 let rel = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
                 out.push((path, rel));
             }
@@ -284,11 +288,15 @@ fn fts5_search(conn: &rusqlite::Connection, q: &str) -> Result<usize> {
 
 fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: &[(PathBuf, String)]) -> Result<()> {
     let hub_dir = args.work.join(format!("hub-{n}"));
+    let data = args.work.join(format!("data-{n}"));
+    if args.only_watch {
+        println!("\n== {n} documents: save-to-searchable only, on the hub and index of an earlier run ==");
+        return bench_watch(&hub_dir, &data);
+    }
     let (real, sect, generated) = make_hub(&hub_dir, n, originals, sections)?;
     println!("\n== {n} documents: {real} real, {sect} sections of real documents, {generated} generated ==");
 
     // Full index, including reading and parsing every file.
-    let data = args.work.join(format!("data-{n}"));
     if data.exists() {
         std::fs::remove_dir_all(&data)?;
     }
@@ -297,11 +305,20 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
     let catalog = Catalog::load(&hub_dir, &LoadOptions::default())?;
     let t_load = t0.elapsed();
     let docs = catalog.documents().len();
+    let t = Instant::now();
+    let plain: usize = catalog.documents().iter().map(|d| d.plain_text().len()).sum();
+    let t_plain = t.elapsed();
+    let t_index = Instant::now();
     let (ix, _) = SearchIndex::open(&index_dir)?;
     let report = ix.sync(&catalog, &mut |_, _| {})?;
-    let t_committed = t0.elapsed();
+    let t_committed = t_load + t_index.elapsed();
     ix.close()?;
-    let t_merged = t0.elapsed();
+    let t_merged = t_load + t_index.elapsed();
+    println!(
+        "(not counted: plain text of every body, single-threaded, {:.2} s for {:.1} MB)",
+        t_plain.as_secs_f64(),
+        plain as f64 / 1e6
+    );
     let size = dir_size(&index_dir);
     println!(
         "guildhall full index: {docs} docs ({} added) in {:.2} s = {:.0} docs/s (read+parse {:.2} s, index+commit \
@@ -405,10 +422,14 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
     drop(conn);
     ix.close()?;
 
-    // From a saved change to its being searchable, through the hub's watcher.
+    bench_watch(&hub_dir, &data)
+}
+
+/// From a saved change to its being searchable, through the hub's watcher.
+fn bench_watch(hub_dir: &Path, data: &Path) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let t = Instant::now();
-    let hub = Hub::open_with_data(&hub_dir, &data, &HubOptions::default())?;
+    let hub = Hub::open_with_data(hub_dir, data, &HubOptions::default())?;
     let t_hub = t.elapsed();
     let status = hub.index_status().map(|s| s.sync.changed()).unwrap_or_default();
     println!(
@@ -417,16 +438,21 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
     );
     let live = hub_dir.join("docs").join("bench-live-change.md");
     let mut lags = runtime.block_on(async {
-        let _watcher = hub.watch()?;
+        let t_watch = Instant::now();
+        let watcher = hub.watch()?;
+        println!("  watcher started in {:.0} ms", ms(t_watch.elapsed()));
+        let mut status = watcher.status();
         tokio::time::sleep(Duration::from_millis(300)).await;
         let mut lags = Vec::new();
-        for i in 0..5 {
-            let word = format!("zqxlive{i}marker");
-            std::fs::write(&live, format!("# Live change {i}\n\nThe word {word} is new.\n"))?;
+        // Words far apart, so that a typo match of the previous save cannot count.
+        let words = ["quokkabanjo", "narwhalfiddle", "axolotlcello", "pangolinlute", "platypusoboe"];
+        for (i, word) in words.iter().enumerate() {
+            let title = format!("Live change {i}");
+            std::fs::write(&live, format!("# {title}\n\nThe word {word} is new.\n"))?;
             let t = Instant::now();
             loop {
-                let r = hub.search(&SearchRequest::new(word.clone()))?;
-                if !r.hits.is_empty() {
+                let r = hub.search(&SearchRequest::new(*word))?;
+                if r.hits.iter().any(|h| h.title == title) {
                     break;
                 }
                 if t.elapsed() > Duration::from_secs(30) {
@@ -435,6 +461,17 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
             lags.push(t.elapsed());
+            // Let the batch report arrive before reading it.
+            let _ = tokio::time::timeout(Duration::from_secs(30), status.changed()).await;
+            let st = watcher.status().borrow().clone();
+            println!(
+                "  save {i}: searchable after {:.0} ms (watcher batch {}: {:?}{}{})",
+                ms(t.elapsed()),
+                st.generation,
+                st.report.map(|r| (r.added, r.updated, r.removed, r.unchanged, r.took)),
+                st.error.map(|e| format!(", error: {e}")).unwrap_or_default(),
+                st.full_sync.map(|e| format!(", full sync: {e}")).unwrap_or_default()
+            );
             tokio::time::sleep(Duration::from_millis(400)).await;
         }
         Ok::<_, anyhow::Error>(lags)

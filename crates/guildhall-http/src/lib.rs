@@ -22,6 +22,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{Next, from_fn};
 use guildhall_core::Hub;
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
@@ -66,14 +67,38 @@ pub struct AppState {
 /// The API routes, with their OpenAPI description collected from the handlers.
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(api::routes())
-        .merge(personal::routes())
-        .merge(personal::import_routes().layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
+        // A body announced larger than the limit is refused before any of it is read.
+        .merge(api::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
+        .merge(personal::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
+        .merge(
+            personal::import_routes()
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES))
+                .layer(from_fn(announced_limit::<MAX_IMPORT_BYTES>)),
+        )
 }
 
 /// The OpenAPI document of the API, exactly as `/api/openapi.json` serves it.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api().split_for_parts().1
+}
+
+/// Refuses a request whose `Content-Length` announces more than `MAX` bytes before reading any of
+/// it, with the usual JSON error. (Bodies without a length are cut off at the same size by
+/// `DefaultBodyLimit` while they are read.)
+async fn announced_limit<const MAX: usize>(
+    req: axum::extract::Request,
+    next: Next,
+) -> Result<axum::response::Response, ApiError> {
+    let announced =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX as u64) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            format!("request bodies are limited to {} KiB", MAX / 1024),
+        ));
+    }
+    Ok(next.run(req).await)
 }
 
 /// The OpenAPI document as the pretty JSON checked in at `ui/src/api/openapi.json`.

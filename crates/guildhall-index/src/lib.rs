@@ -199,6 +199,8 @@ pub enum Change {
     Upsert(Box<Document>),
     /// The file at this relative path is gone (or no longer a document).
     Remove(String),
+    /// The document with this path key (see [`path_key`] and [`SearchIndex::manifest`]) is gone.
+    RemoveKey(u64),
 }
 
 /// The key of a file path in the index.
@@ -450,8 +452,12 @@ impl SearchIndex {
                     writer.delete_term(Term::from_field_u64(self.f.path_key, key));
                     writer.add_document(self.to_doc(&mut raw, &doc))?;
                 }
-                Change::Remove(path) => {
-                    let key = path_key(&path);
+                Change::Remove(_) | Change::RemoveKey(_) => {
+                    let key = match change {
+                        Change::Remove(path) => path_key(&path),
+                        Change::RemoveKey(key) => key,
+                        Change::Upsert(_) => continue,
+                    };
                     if current.contains_key(&key) {
                         report.removed += 1;
                         expander.set(key, None);
@@ -573,6 +579,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut stem = self.stem.clone();
         let mut raw = self.raw.clone();
+        let mut stem_one = schema::stem_one_analyzer();
         let f = self.f;
 
         // Words: (raw, stem), each typed word split the way documents are.
@@ -751,10 +758,20 @@ impl SearchIndex {
             let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let body = text(f.body);
             let summary = text(f.summary);
-            let snippet = highlight
-                .snippet(&mut stem, &body, SNIPPET_CHARS)
-                .or_else(|| highlight.snippet(&mut stem, &summary, SNIPPET_CHARS))
-                .unwrap_or_else(|| snippet::lead(if body.trim().is_empty() { &summary } else { &body }, SNIPPET_CHARS));
+            // A snippet bug must cost one snippet, not the search.
+            let snippet = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                highlight
+                    .snippet(&mut raw, &mut stem_one, &body, SNIPPET_CHARS)
+                    .or_else(|| highlight.snippet(&mut raw, &mut stem_one, &summary, SNIPPET_CHARS))
+                    .unwrap_or_else(|| {
+                        snippet::lead(if body.trim().is_empty() { &summary } else { &body }, SNIPPET_CHARS)
+                    })
+            }))
+            .unwrap_or_else(|_| {
+                let mut s = String::new();
+                escape_into(&mut s, &summary);
+                s
+            });
             response.hits.push(Hit {
                 id: text(f.id),
                 kind: text(f.kind),

@@ -30,31 +30,43 @@ struct Match {
 impl Highlighter {
     /// The best window of about `max_chars` characters of `text`, or `None` when nothing in it
     /// matches.
-    pub fn snippet(&self, analyzer: &mut TextAnalyzer, text: &str, max_chars: usize) -> Option<String> {
+    pub fn snippet(
+        &self,
+        raw: &mut TextAnalyzer,
+        stem_one: &mut TextAnalyzer,
+        text: &str,
+        max_chars: usize,
+    ) -> Option<String> {
         let scan = &text[..floor_char_boundary(text, MAX_SCAN_BYTES)];
+        // Stemming every word of a long page is the slow part: only words that start like a
+        // wanted stem are stemmed.
+        let starts: HashSet<&str> = self.stems.iter().map(|s| &s[..floor_char_boundary(s, 2)]).collect();
         let mut matches: Vec<Match> = Vec::new();
-        let mut stream = analyzer.token_stream(scan);
+        let mut stream = raw.token_stream(scan);
         while let Some(t) = stream.next() {
             if matches.len() >= MAX_MATCHES {
                 break;
             }
-            let key = if self.stems.contains(&t.text) {
-                Some(t.text.clone())
-            } else if self.prefix.is_some() || !self.fuzzy.is_empty() {
-                let raw = scan[t.offset_from..t.offset_to].to_lowercase();
-                if self.prefix.as_deref().is_some_and(|p| raw.starts_with(p)) {
-                    self.prefix.clone()
-                } else {
-                    self.fuzzy
-                        .iter()
-                        .find(|(w, d)| {
-                            raw.len().abs_diff(w.len()) <= usize::from(*d) && edits(&raw, w) <= usize::from(*d)
-                        })
-                        .map(|(w, _)| w.clone())
+            let word = t.text.as_str();
+            let mut key = None;
+            if starts.contains(&word[..floor_char_boundary(word, 2)]) {
+                let mut s = stem_one.token_stream(word);
+                if let Some(stemmed) = s.next()
+                    && self.stems.contains(&stemmed.text)
+                {
+                    key = Some(stemmed.text.clone());
                 }
-            } else {
-                None
-            };
+            }
+            if key.is_none() && self.prefix.as_deref().is_some_and(|p| word.starts_with(p)) {
+                key = self.prefix.clone();
+            }
+            if key.is_none() {
+                key = self
+                    .fuzzy
+                    .iter()
+                    .find(|(w, d)| word.len().abs_diff(w.len()) <= usize::from(*d) && edits(word, w) <= usize::from(*d))
+                    .map(|(w, _)| w.clone());
+            }
             if let Some(key) = key {
                 matches.push(Match { from: t.offset_from, to: t.offset_to, key });
             }
@@ -78,7 +90,11 @@ impl Highlighter {
         let lead = span / 5;
         let mut start = floor_char_boundary(scan, first.from.saturating_sub(lead));
         if start > 0 {
-            start = scan[start..first.from].find(char::is_whitespace).map_or(first.from, |i| start + i + 1);
+            // After the first whitespace, which may be more than one byte (a no-break space).
+            start = scan[start..first.from]
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(first.from, |(i, c)| start + i + c.len_utf8());
         }
         let mut end = floor_char_boundary(scan, start + span);
         if end < scan.len() {
@@ -185,13 +201,32 @@ pub fn edits(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::stem_analyzer;
+    use crate::schema::{raw_analyzer, stem_one_analyzer};
 
     #[test]
     fn marks_matches_and_escapes_the_rest() {
         let h = Highlighter { stems: ["retri".to_string()].into(), ..Highlighter::default() };
-        let s = h.snippet(&mut stem_analyzer(), "<script>alert(1)</script> then retries & more", 160).expect("match");
+        let s = h
+            .snippet(
+                &mut raw_analyzer(),
+                &mut stem_one_analyzer(),
+                "<script>alert(1)</script> then retries & more",
+                160,
+            )
+            .expect("match");
         assert_eq!(s, "&lt;script&gt;alert(1)&lt;/script&gt; then <mark>retries</mark> &amp; more");
+    }
+
+    /// Regression: the window started one byte after a no-break space (two bytes in UTF-8) and
+    /// sliced inside it; found by the benchmark on a real README.
+    #[test]
+    fn snippet_window_starts_after_multibyte_whitespace() {
+        let h = Highlighter { stems: ["css".to_string()].into(), ..Highlighter::default() };
+        for pad in 0..80 {
+            let text = format!("{}\u{a0}CSS and more", "x".repeat(pad));
+            let s = h.snippet(&mut raw_analyzer(), &mut stem_one_analyzer(), &text, 60).expect("match");
+            assert!(s.contains("<mark>CSS</mark>"), "{s}");
+        }
     }
 
     #[test]
@@ -201,7 +236,8 @@ mod tests {
             fuzzy: vec![("exponental".into(), 1)],
             ..Highlighter::default()
         };
-        let s = h.snippet(&mut stem_analyzer(), "Use exponential backoff.", 160).expect("match");
+        let s =
+            h.snippet(&mut raw_analyzer(), &mut stem_one_analyzer(), "Use exponential backoff.", 160).expect("match");
         assert_eq!(s, "Use <mark>exponential</mark> <mark>backoff</mark>.");
         assert_eq!(edits("recieve", "receive"), 1);
     }

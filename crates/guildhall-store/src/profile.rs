@@ -8,10 +8,14 @@ use crate::{MAX_TEXT_BYTES, Store, StoreError, check_text};
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
+        // The texts are kebab-case of the variant names (a test below checks it). The rename is
+        // written out at the enum level rather than as `#[serde(rename = $text)]` per variant:
+        // utoipa cannot read a macro fragment there and documented `"Plain"` for `"plain"`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $($(#[$vmeta])* $variant),+
         }
 
         impl $name {
@@ -212,4 +216,22 @@ pub(crate) fn write_profile(tx: &rusqlite::Transaction<'_>, p: &Profile) -> Resu
         params![p.display_name, p.role.map(Role::as_str), p.glossary_view.as_str(), p.theme.as_str(), p.language],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod wire_names {
+    use super::{GlossaryView, Role, Theme};
+
+    fn same<T: serde::Serialize + Copy + std::fmt::Display>(all: &[T]) {
+        for v in all {
+            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{v}\""));
+        }
+    }
+
+    #[test]
+    fn json_names_are_the_stored_texts() {
+        same(Role::ALL);
+        same(GlossaryView::ALL);
+        same(Theme::ALL);
+    }
 }

@@ -4,7 +4,7 @@
 // Every endpoint is one row of ENDPOINTS: its Tauri command name, HTTP method and path. The Rust
 // side of the desktop app registers commands with exactly these names.
 import type {
-  Bookmark,
+  BookmarkView,
   Diagnostic,
   DocSummary,
   DocView,
@@ -12,12 +12,14 @@ import type {
   Kind,
   Note,
   Overview,
-  PathProgress,
+  PathCard,
+  PathProgressView,
   Profile,
-  RecentView,
+  RecentItem,
   SearchParams,
-  SearchResults,
+  SearchResponse,
   TermCard,
+  ZeroResultQuery,
 } from './types';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -41,7 +43,7 @@ export const ENDPOINTS = {
   get_glossary: { method: 'GET', path: '/api/glossary' },
   glossary_lookup: { method: 'GET', path: '/api/glossary/lookup', query: ['text'] },
   get_diagnostics: { method: 'GET', path: '/api/diagnostics' },
-  search: { method: 'GET', path: '/api/search', query: ['q', 'kind', 'tag', 'audience', 'limit'] },
+  search: { method: 'GET', path: '/api/search', query: ['q', 'kind', 'tag', 'audience', 'limit', 'record'] },
   get_profile: { method: 'GET', path: '/api/profile' },
   put_profile: { method: 'PUT', path: '/api/profile', body: 'profile' },
   list_bookmarks: { method: 'GET', path: '/api/bookmarks' },
@@ -49,9 +51,13 @@ export const ENDPOINTS = {
   delete_bookmark: { method: 'DELETE', path: '/api/bookmarks/{id}' },
   get_note: { method: 'GET', path: '/api/notes/{id}' },
   put_note: { method: 'PUT', path: '/api/notes/{id}', body: 'note' },
-  list_recent: { method: 'GET', path: '/api/recent' },
+  list_recent: { method: 'GET', path: '/api/recent', query: ['limit'] },
   record_view: { method: 'POST', path: '/api/recent/{id}' },
   list_paths: { method: 'GET', path: '/api/paths' },
+  get_path: { method: 'GET', path: '/api/paths/{id}' },
+  set_path_step: { method: 'POST', path: '/api/paths/{id}/steps', body: 'body' },
+  set_path_current: { method: 'PUT', path: '/api/paths/{id}/current', body: 'body' },
+  list_gaps: { method: 'GET', path: '/api/gaps', query: ['days'] },
 } as const satisfies Record<string, Endpoint>;
 
 export type Command = keyof typeof ENDPOINTS;
@@ -197,17 +203,25 @@ export interface Api {
   glossary(): Promise<TermCard[]>;
   glossaryLookup(text: string, signal?: AbortSignal): Promise<GlossaryLookup>;
   diagnostics(): Promise<Diagnostic[]>;
-  search(params: SearchParams, signal?: AbortSignal): Promise<SearchResults>;
+  search(params: SearchParams, signal?: AbortSignal): Promise<SearchResponse>;
   profile(): Promise<Profile>;
   saveProfile(profile: Profile): Promise<Profile>;
-  bookmarks(): Promise<Bookmark[]>;
+  bookmarks(): Promise<BookmarkView[]>;
   addBookmark(id: string): Promise<void>;
   removeBookmark(id: string): Promise<void>;
-  note(id: string): Promise<Note>;
-  saveNote(id: string, text: string): Promise<void>;
-  recent(): Promise<RecentView[]>;
+  /** `null` when the person has no note on the document. */
+  note(id: string): Promise<Note | null>;
+  /** An empty text deletes the note (and answers `null`). */
+  saveNote(id: string, text: string): Promise<Note | null>;
+  recent(limit?: number): Promise<RecentItem[]>;
   recordView(id: string): Promise<void>;
-  paths(): Promise<PathProgress[]>;
+  paths(): Promise<PathCard[]>;
+  path(id: string): Promise<PathProgressView>;
+  /** Mark a step done or not done; the step becomes the current one. */
+  setStepDone(id: string, step: string, done: boolean): Promise<PathProgressView>;
+  /** Remember which step the person is on. */
+  setCurrentStep(id: string, step: string): Promise<PathProgressView>;
+  gaps(days?: number): Promise<ZeroResultQuery[]>;
 }
 
 export function createClient(t: Transport): Api {
@@ -221,15 +235,19 @@ export function createClient(t: Transport): Api {
     diagnostics: () => t.call('get_diagnostics'),
     search: (p, signal) => t.call('search', { ...p }, signal),
     profile: () => t.call('get_profile'),
-    saveProfile: async (profile) => (await t.call<Profile | undefined>('put_profile', { profile })) ?? profile,
+    saveProfile: (profile) => t.call('put_profile', { profile }),
     bookmarks: () => t.call('list_bookmarks'),
     addBookmark: (id) => t.call('put_bookmark', { id }),
     removeBookmark: (id) => t.call('delete_bookmark', { id }),
     note: (id) => t.call('get_note', { id }),
     saveNote: (id, text) => t.call('put_note', { id, note: { text } }),
-    recent: () => t.call('list_recent'),
+    recent: (limit) => t.call('list_recent', { limit }),
     recordView: (id) => t.call('record_view', { id }),
     paths: () => t.call('list_paths'),
+    path: (id) => t.call('get_path', { id }),
+    setStepDone: (id, step, done) => t.call('set_path_step', { id, body: { step, done } }),
+    setCurrentStep: (id, step) => t.call('set_path_current', { id, body: { step } }),
+    gaps: (days) => t.call('list_gaps', { days }),
   };
 }
 

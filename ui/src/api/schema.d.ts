@@ -533,7 +533,7 @@ export interface components {
          * @description Which glossary definition is shown first.
          * @enum {string}
          */
-        GlossaryView: "Plain" | "Technical";
+        GlossaryView: "plain" | "technical";
         /** @description A guide: policy, how-to, template, charter, or any other Markdown. */
         GuideFields: {
             /** @description `category`: `policy`, `how-to`, `template`, `charter`, ... */
@@ -804,7 +804,7 @@ export interface components {
          * @description The person's role in the citizen-development programme (the content format's audiences).
          * @enum {string}
          */
-        Role: "CitizenDeveloper" | "Mentor" | "ItAdmin" | "DataSteward" | "AppOwner";
+        Role: "citizen-developer" | "mentor" | "it-admin" | "data-steward" | "app-owner";
         /** @description One search, as logged. */
         SearchLogEntry: {
             /** @description When. */
@@ -886,7 +886,7 @@ export interface components {
          * @description The colour theme of the app.
          * @enum {string}
          */
-        Theme: "System" | "Light" | "Dark";
+        Theme: "system" | "light" | "dark";
         /** Format: date-time */
         Timestamp: string;
         /** @description A query that found nothing, grouped by its normalised form, for the content-gap report. */

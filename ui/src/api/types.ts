@@ -1,5 +1,6 @@
 // Names for the generated schema types, so screens never spell `components['schemas'][...]`.
-import type { components } from './schema';
+// Every type the UI exchanges with the server is one of these: nothing is written by hand.
+import type { components, operations } from './schema';
 
 type S = components['schemas'];
 export type Overview = S['Overview'];
@@ -10,9 +11,31 @@ export type TermCard = S['TermCard'];
 export type GlossaryLookup = S['GlossaryLookup'];
 export type Diagnostic = S['Diagnostic'];
 export type Kind = S['Kind'];
+export type Audience = S['Audience'];
 export type Metric = S['Metric'];
 export type Heading = S['Heading'];
 export type StepView = S['StepView'];
+export type Step = S['Step'];
+export type Checkpoint = S['Checkpoint'];
 export type ErrorBody = S['ErrorBody'];
 
-export * from './planned';
+export type SearchResponse = S['SearchResponse'];
+export type SearchHit = S['Hit'];
+/** The query string of GET /api/search. */
+export type SearchParams = NonNullable<operations['search']['parameters']['query']>;
+
+export type Profile = S['Profile'];
+export type Role = S['Role'];
+export type GlossaryView = S['GlossaryView'];
+export type Theme = S['Theme'];
+
+export type BookmarkView = S['BookmarkView'];
+export type RecentItem = S['RecentItem'];
+export type Note = S['Note'];
+
+export type PathCard = S['PathCard'];
+export type PathProgressView = S['PathProgressView'];
+export type PathStepView = S['PathStepView'];
+
+export type ZeroResultQuery = S['ZeroResultQuery'];
+export type PersonalData = S['PersonalData'];

@@ -1,39 +1,37 @@
-// Bookmarks and recently viewed documents, from the personal store when the server has it.
-import { api, ApiError } from '../api/client';
-import type { Bookmark, RecentView } from '../api/types';
+// Bookmarks and recently viewed documents, from the personal store (/api/bookmarks, /api/recent).
+import { api } from '../api/client';
+import type { BookmarkView, DocRef, RecentItem } from '../api/types';
 
-export type Availability = 'loading' | 'ok' | 'missing' | 'error';
+export type Availability = 'loading' | 'ok' | 'error';
 
-function availability(e: unknown): Availability {
-  return e instanceof ApiError && e.missingEndpoint ? 'missing' : 'error';
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 class Personal {
-  bookmarks = $state<Bookmark[]>([]);
+  bookmarks = $state<BookmarkView[]>([]);
   bookmarksState = $state<Availability>('loading');
-  recent = $state<RecentView[]>([]);
+  recent = $state<RecentItem[]>([]);
   recentState = $state<Availability>('loading');
   error = $state<string | null>(null);
 
   async loadBookmarks(): Promise<void> {
     try {
-      const seen = new Set<string>();
-      this.bookmarks = (await api.bookmarks()).filter((b) => !seen.has(b.id) && seen.add(b.id));
+      this.bookmarks = await api.bookmarks();
       this.bookmarksState = 'ok';
     } catch (e) {
-      this.bookmarksState = availability(e);
-      this.error = e instanceof Error ? e.message : String(e);
+      this.bookmarksState = 'error';
+      this.error = message(e);
     }
   }
 
-  async loadRecent(): Promise<void> {
+  async loadRecent(limit = 8): Promise<void> {
     try {
-      // Newest first, each document once (keyed lists refuse duplicates).
-      const seen = new Set<string>();
-      this.recent = (await api.recent()).filter((r) => !seen.has(r.id) && seen.add(r.id));
+      this.recent = await api.recent(limit);
       this.recentState = 'ok';
     } catch (e) {
-      this.recentState = availability(e);
+      this.recentState = 'error';
+      this.error = message(e);
     }
   }
 
@@ -41,29 +39,29 @@ class Personal {
     return this.bookmarks.some((b) => b.id === id);
   }
 
-  async toggleBookmark(doc: { id: string; title: string; kind: Bookmark['kind'] }): Promise<void> {
+  async toggleBookmark(doc: DocRef): Promise<void> {
     const was = this.isBookmarked(doc.id);
+    const before = this.bookmarks;
     // Optimistic, then the server's list.
-    this.bookmarks = was ? this.bookmarks.filter((b) => b.id !== doc.id) : [...this.bookmarks, { ...doc }];
+    const mark: BookmarkView = { id: doc.id, doc: { id: doc.id, kind: doc.kind, title: doc.title }, created_at: new Date().toISOString() };
+    this.bookmarks = was ? before.filter((b) => b.id !== doc.id) : [mark, ...before];
     try {
       if (was) await api.removeBookmark(doc.id);
       else await api.addBookmark(doc.id);
       this.error = null;
       await this.loadBookmarks();
     } catch (e) {
-      this.bookmarks = was ? [...this.bookmarks, { ...doc }] : this.bookmarks.filter((b) => b.id !== doc.id);
-      this.error = e instanceof Error ? e.message : String(e);
-      if (e instanceof ApiError && e.missingEndpoint) this.bookmarksState = 'missing';
+      this.bookmarks = before;
+      this.error = message(e);
     }
   }
 
-  /** Record a view; silently skipped while the endpoint does not exist. */
+  /** Record a view; a failure only costs the recent list an entry. */
   async recordView(id: string): Promise<void> {
-    if (this.recentState === 'missing') return;
     try {
       await api.recordView(id);
-    } catch (e) {
-      if (e instanceof ApiError && e.missingEndpoint) this.recentState = 'missing';
+    } catch {
+      // not worth interrupting the reader for
     }
   }
 }

@@ -1,33 +1,34 @@
-// The reader's profile: from /api/profile when the server has it, else localStorage.
-// Applies the theme to <html data-theme> (an attribute, so the strict CSP is unaffected).
-import { api, ApiError } from '../api/client';
+// The person's profile, from /api/profile. Applies the theme to <html data-theme> (an attribute,
+// so the strict CSP is unaffected). Only the theme is also kept in localStorage, so the next start
+// paints in the right colours before the profile has arrived.
+import { api } from '../api/client';
 import type { GlossaryView, Profile, Theme } from '../api/types';
 
-const KEY = 'guildhall.profile';
+const THEME_KEY = 'guildhall.theme';
 
 export const DEFAULT_PROFILE: Profile = {
   display_name: '',
-  role: '',
+  role: null,
   glossary_view: 'plain',
   theme: 'system',
-  language: 'en-GB',
+  language: null,
 };
 
-function readLocal(): Profile {
+function cachedTheme(): Theme {
   try {
-    const raw = localStorage.getItem(KEY);
-    if (raw) return { ...DEFAULT_PROFILE, ...(JSON.parse(raw) as Partial<Profile>) };
+    const t = localStorage.getItem(THEME_KEY);
+    if (t === 'light' || t === 'dark' || t === 'system') return t;
   } catch {
-    // private mode or corrupt value: defaults
+    // private mode: the default
   }
-  return { ...DEFAULT_PROFILE };
+  return 'system';
 }
 
-function writeLocal(p: Profile): void {
+function cacheTheme(t: Theme): void {
   try {
-    localStorage.setItem(KEY, JSON.stringify(p));
+    localStorage.setItem(THEME_KEY, t);
   } catch {
-    // ignore: preferences simply do not persist
+    // ignore: the theme then follows the profile once it loads
   }
 }
 
@@ -36,42 +37,57 @@ export function applyTheme(theme: Theme, root: HTMLElement = document.documentEl
   else delete root.dataset.theme;
 }
 
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 class Prefs {
-  profile = $state<Profile>(readLocal());
-  /** 'server' once /api/profile answered; 'local' while the endpoint does not exist. */
-  source = $state<'loading' | 'server' | 'local'>('loading');
+  profile = $state<Profile>({ ...DEFAULT_PROFILE, theme: cachedTheme() });
+  /** 'ready' once /api/profile answered. */
+  status = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
+  #saving: Promise<unknown> = Promise.resolve();
+  #gen = 0;
 
   async load(): Promise<void> {
     applyTheme(this.profile.theme);
     try {
-      const p = await api.profile();
-      this.profile = { ...DEFAULT_PROFILE, ...p };
-      this.source = 'server';
-      writeLocal(this.profile);
+      this.profile = await api.profile();
+      this.status = 'ready';
+      this.error = null;
     } catch (e) {
-      this.source = 'local';
-      if (!(e instanceof ApiError && e.missingEndpoint)) this.error = e instanceof Error ? e.message : String(e);
+      this.status = 'error';
+      this.error = message(e);
     }
     applyTheme(this.profile.theme);
+    cacheTheme(this.profile.theme);
   }
 
-  async update(patch: Partial<Profile>): Promise<void> {
+  /** Apply a change at once, then save the profile; saves run one after another. */
+  update(patch: Partial<Profile>): Promise<boolean> {
     const next = { ...this.profile, ...patch };
     this.profile = next;
     applyTheme(next.theme);
-    writeLocal(next);
-    if (this.source !== 'server') return;
-    try {
-      const saved = await api.saveProfile(next);
-      this.profile = { ...DEFAULT_PROFILE, ...saved };
-      this.error = null;
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    }
+    cacheTheme(next.theme);
+    const gen = ++this.#gen;
+    const run = this.#saving.then(async () => {
+      try {
+        const saved = await api.saveProfile(next);
+        // Only the newest change may replace what is on screen with the server's answer.
+        if (gen === this.#gen) this.profile = saved;
+        this.error = null;
+        this.status = 'ready';
+        return true;
+      } catch (e) {
+        this.error = message(e);
+        return false;
+      }
+    });
+    this.#saving = run;
+    return run;
   }
 
-  setGlossaryView(v: GlossaryView): Promise<void> {
+  setGlossaryView(v: GlossaryView): Promise<boolean> {
     return this.update({ glossary_view: v });
   }
 }

@@ -1,5 +1,5 @@
 // Hash routes: `#/`, `#/search?q=`, `#/glossary`, `#/patterns`, `#/case-studies`, `#/paths`,
-// `#/doc/<id>` (ids may contain `/`), `#/settings`. Query parameters follow `?` inside the hash,
+// `#/doc/<id>` (ids may contain `/`), `#/path/<id>` (the path player; `#/paths/<id>` too), `#/settings`. Query parameters follow `?` inside the hash,
 // as the Rust renderer writes them: `#/doc/<id>?section=gh-<slug>`.
 
 export type Route =
@@ -11,6 +11,7 @@ export type Route =
   | { name: 'paths'; params: URLSearchParams }
   | { name: 'settings'; params: URLSearchParams }
   | { name: 'doc'; id: string; params: URLSearchParams }
+  | { name: 'path'; id: string; params: URLSearchParams }
   | { name: 'not-found'; path: string; params: URLSearchParams };
 
 const SIMPLE = ['search', 'glossary', 'patterns', 'case-studies', 'paths', 'settings'] as const;
@@ -22,19 +23,26 @@ export function parseHash(hash: string): Route {
   const path = qi >= 0 ? h.slice(0, qi) : h;
   const params = new URLSearchParams(qi >= 0 ? h.slice(qi + 1) : '');
   if (path === '/' || path === '') return { name: 'home', params };
-  if (path.startsWith('/doc/')) {
-    const raw = path.slice('/doc/'.length).replace(/\/+$/, '');
+  for (const [prefix, name] of [['/doc/', 'doc'], ['/path/', 'path'], ['/paths/', 'path']] as const) {
+    if (!path.startsWith(prefix)) continue;
+    const raw = path.slice(prefix.length).replace(/\/+$/, '');
     let id = raw;
     try {
       id = decodeURIComponent(raw);
     } catch {
       // keep the raw id; the server will answer with suggestions
     }
-    if (id) return { name: 'doc', id, params };
+    if (id) return { name, id, params };
   }
   const simple = path.slice(1).replace(/\/+$/, '');
   for (const s of SIMPLE) if (s === simple) return { name: s, params };
   return { name: 'not-found', path, params };
+}
+
+/** The hash for a path in the path player, optionally at one step. */
+export function pathHref(id: string, step?: string): string {
+  const enc = id.split('/').map(encodeURIComponent).join('/');
+  return `#/path/${enc}${step ? `?step=${encodeURIComponent(step)}` : ''}`;
 }
 
 /** The hash for a document; `/` in ids is kept readable. */
@@ -53,7 +61,7 @@ export function searchHref(q: string, filters: Record<string, string | undefined
 
 /** The part of a route that decides which screen (and which document) is shown. */
 export function routeKey(r: Route): string {
-  return r.name === 'doc' ? `doc:${r.id}` : r.name;
+  return r.name === 'doc' || r.name === 'path' ? `${r.name}:${r.id}` : r.name;
 }
 
 export const TITLES: Record<Route['name'], string> = {
@@ -65,5 +73,6 @@ export const TITLES: Record<Route['name'], string> = {
   paths: 'Training paths',
   settings: 'Settings',
   doc: 'Document',
+  path: 'Training path',
   'not-found': 'Page not found',
 };
