@@ -20,6 +20,7 @@ pub const COMMANDS: &[&str] = &[
     "record_view",
     "list_paths",
     "get_path",
-    "post_step",
-    "put_current",
+    "set_path_step",
+    "set_path_current",
+    "list_gaps",
 ];

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use guildhall_core::content::{Audience, Diagnostic, Kind};
-use guildhall_core::store::{Note, Profile};
+use guildhall_core::store::{Note, Profile, ZeroResultQuery};
 use guildhall_core::{
     BookmarkView, DocSummary, DocView, GlossaryLookup, Hub, Overview, PathCard, PathProgressView, RecentItem,
     SearchRequest, SearchResponse, TermCard,
@@ -170,7 +170,7 @@ pub async fn get_path(state: State<'_, HubState>, id: String) -> Answer<PathProg
     with_hub(&state, move |h| h.path_progress(&id)).await
 }
 
-/// The body of `post_step`.
+/// The body of `set_path_step`.
 #[derive(Debug, Deserialize)]
 struct StepBody {
     /// The step's document id.
@@ -180,12 +180,16 @@ struct StepBody {
 }
 
 #[tauri::command]
-pub async fn post_step(state: State<'_, HubState>, id: String, step: serde_json::Value) -> Answer<PathProgressView> {
-    let step: StepBody = arg("step", step)?;
-    with_hub(&state, move |h| h.set_step_done(&id, &step.step, step.done)).await
+pub async fn set_path_step(
+    state: State<'_, HubState>,
+    id: String,
+    body: serde_json::Value,
+) -> Answer<PathProgressView> {
+    let body: StepBody = arg("body", body)?;
+    with_hub(&state, move |h| h.set_step_done(&id, &body.step, body.done)).await
 }
 
-/// The body of `put_current`.
+/// The body of `set_path_current`.
 #[derive(Debug, Deserialize)]
 struct CurrentBody {
     /// The step's document id.
@@ -193,11 +197,17 @@ struct CurrentBody {
 }
 
 #[tauri::command]
-pub async fn put_current(
+pub async fn set_path_current(
     state: State<'_, HubState>,
     id: String,
-    current: serde_json::Value,
+    body: serde_json::Value,
 ) -> Answer<PathProgressView> {
-    let current: CurrentBody = arg("current", current)?;
-    with_hub(&state, move |h| h.set_current_step(&id, &current.step)).await
+    let body: CurrentBody = arg("body", body)?;
+    with_hub(&state, move |h| h.set_current_step(&id, &body.step)).await
+}
+
+#[tauri::command]
+pub async fn list_gaps(state: State<'_, HubState>, days: Option<u32>) -> Answer<Vec<ZeroResultQuery>> {
+    let days = days.unwrap_or(30).min(3650);
+    with_hub(&state, move |h| h.content_gaps(days)).await
 }

@@ -49,8 +49,9 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::record_view,
         commands::list_paths,
         commands::get_path,
-        commands::post_step,
-        commands::put_current,
+        commands::set_path_step,
+        commands::set_path_current,
+        commands::list_gaps,
     ])
 }
 

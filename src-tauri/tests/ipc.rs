@@ -81,8 +81,12 @@ fn search_finds_patterns_by_everyday_words() {
     let found = invoke(&app, "search", json!({"q": "try again later", "limit": 5})).expect("search");
     let ids: Vec<&str> = found["hits"].as_array().expect("hits").iter().filter_map(|h| h["id"].as_str()).collect();
     assert!(ids.contains(&"retry-with-backoff"), "{found}");
-    let only = invoke(&app, "search", json!({"q": "retry", "kind": "term"})).expect("filtered");
+    let only = invoke(&app, "search", json!({"q": "retry", "kind": "term", "record": true})).expect("filtered");
     assert!(only["hits"].as_array().expect("hits").iter().all(|h| h["kind"] == "term"), "{only}");
+    // A recorded search that finds nothing shows in the content-gap report.
+    invoke(&app, "search", json!({"q": "zzqxw", "record": true})).expect("search");
+    let gaps = invoke(&app, "list_gaps", json!({"days": 7})).expect("gaps");
+    assert!(gaps.to_string().contains("zzqx"), "{gaps}");
 }
 
 #[test]
@@ -121,9 +125,9 @@ fn path_progress_goes_through() {
     let path = paths[0]["path"]["id"].as_str().expect("a path").to_string();
     let view = invoke(&app, "get_path", json!({"id": path})).expect("path");
     let step = view["steps"][0]["step"]["ref"].as_str().expect("a step").to_string();
-    let done = invoke(&app, "post_step", json!({"id": path, "step": {"step": step, "done": true}})).expect("step");
+    let done = invoke(&app, "set_path_step", json!({"id": path, "body": {"step": step, "done": true}})).expect("step");
     assert_eq!(done["card"]["steps_done"], 1, "{done}");
-    let cur = invoke(&app, "put_current", json!({"id": path, "current": {"step": step}})).expect("current");
+    let cur = invoke(&app, "set_path_current", json!({"id": path, "body": {"step": step}})).expect("current");
     assert_eq!(cur["current_step"], step.as_str());
 }
 
@@ -145,7 +149,7 @@ fn every_endpoint_of_the_ui_client_is_a_command_and_permitted() {
         .lines()
         .filter_map(|l| l.trim().split_once(": {").map(|(k, _)| k.trim()))
         .collect();
-    assert!(names.len() >= 17, "{names:?}");
+    assert!(names.len() >= 21, "{names:?}");
     for n in &names {
         assert!(guildhall_desktop::COMMANDS.contains(n), "the UI calls `{n}`, which the app does not register");
     }
