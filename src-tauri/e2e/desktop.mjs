@@ -219,6 +219,15 @@ try {
     if (v.length) throw new Error(v.join('; '));
   });
 
+  await step('navigation away from the app is refused (file: here; http(s) would go to the system browser)', async () => {
+    const before = await s.run('return location.href');
+    await s.run(`setTimeout(() => { location.href = 'file:///etc/hostname' }, 0)`);
+    await sleep(1000);
+    const after = await s.run('return location.href');
+    if (after !== before) throw new Error(`navigated to ${after}`);
+    await s.find('#doc-title', 2000);
+  });
+
   if (process.env.DBUS_SESSION_BUS_ADDRESS) {
     await step('single instance: a second launch hands over to the first and exits', async () => {
       const before = processes().app.map((p) => p.pid);
