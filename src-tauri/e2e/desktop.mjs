@@ -53,11 +53,29 @@ async function wd(method, path, body, timeoutMs = 15000) {
 
 class Session {
   static async start() {
-    const t0 = performance.now();
-    const v = await wd('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: BIN } } } }, 60000);
-    const s = new Session(v.sessionId ?? v.sessionID);
-    s.t0 = t0;
-    return s;
+    // tauri-driver starts a fresh WebKitWebDriver per session; right after the previous one has
+    // gone (or on a busy machine) the first request can be dropped, so it is tried twice.
+    for (let attempt = 1; ; attempt++) {
+      const t0 = performance.now();
+      try {
+        const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: BIN } } } };
+        const v = await wd('POST', '/session', caps, 45000);
+        const s = new Session(v.sessionId ?? v.sessionID);
+        s.t0 = t0;
+        return s;
+      } catch (e) {
+        if (attempt >= 2) throw e;
+        console.log(`note: new session failed (${e.message}); trying again`);
+        for (const p of processes().app) {
+          try {
+            process.kill(p.pid);
+          } catch {
+            // already gone
+          }
+        }
+        await sleep(2000);
+      }
+    }
   }
   constructor(id) {
     this.id = id;
@@ -256,6 +274,7 @@ try {
     }
   });
 
+  await sleep(1000);
   s = await Session.start();
   await step('launch again: the bookmark is still there', async () => {
     await s.until('home content', CONTENT, 30000);
@@ -272,6 +291,7 @@ try {
   failed = Math.max(failed, 1);
 } finally {
   driver.kill();
+  await sleep(1000); // let the web process finish writing its caches before they are removed
   rmSync(home, { recursive: true, force: true });
   console.log(`figures: ${JSON.stringify(figures)}`);
   console.log(`${passed} passed, ${failed} failed`);
