@@ -444,7 +444,11 @@ impl Review {
     /// The review queue: proposals that are open or waiting for their author.
     pub fn queue(&self) -> Result<Vec<Proposal>, ReviewError> {
         self.identity()?;
-        Ok(self.proposals()?.into_iter().filter(|p| matches!(p.status, Status::Open | Status::ChangesRequested)).collect())
+        Ok(self
+            .proposals()?
+            .into_iter()
+            .filter(|p| matches!(p.status, Status::Open | Status::ChangesRequested))
+            .collect())
     }
 
     /// A path of the hub, relative and `/`-separated, from an absolute path or one relative to
@@ -465,9 +469,8 @@ impl Review {
         let mut parts = Vec::new();
         for c in rel.components() {
             match c {
-                Component::Normal(s) => parts.push(
-                    s.to_str().ok_or_else(|| ReviewError::Invalid(format!("`{}` is not UTF-8", rel.display())))?,
-                ),
+                Component::Normal(s) => parts
+                    .push(s.to_str().ok_or_else(|| ReviewError::Invalid(format!("`{}` is not UTF-8", rel.display())))?),
                 Component::CurDir => {}
                 _ => return Err(ReviewError::Invalid(format!("`{}` is not a path inside the hub", path.display()))),
             }
@@ -567,7 +570,12 @@ impl Review {
                 p.title = title.to_string();
                 p.reason = reason.trim().to_string();
                 p.status = Status::Open;
-                p.comments.push(Comment { by: who.person(), at: now, action: "revised".into(), text: reason.trim().into() });
+                p.comments.push(Comment {
+                    by: who.person(),
+                    at: now,
+                    action: "revised".into(),
+                    text: reason.trim().into(),
+                });
                 (p.id.clone(), p)
             }
             None => {
@@ -628,7 +636,12 @@ impl Review {
         }
     }
 
-    fn kinds_of(&self, before: &git2::Tree<'_>, after: &git2::Tree<'_>, files: &[String]) -> Result<Vec<ChangeKind>, ReviewError> {
+    fn kinds_of(
+        &self,
+        before: &git2::Tree<'_>,
+        after: &git2::Tree<'_>,
+        files: &[String],
+    ) -> Result<Vec<ChangeKind>, ReviewError> {
         let mut kinds = Vec::new();
         for f in files {
             let content = match tree::file(&self.repo, after, f)? {
@@ -661,7 +674,12 @@ impl Review {
             return Err(ReviewError::SelfReview { who: who.name.clone(), action: action.into(), id: p.id.clone() });
         }
         if let Some((kind, roles)) = rules.missing_role(&who.member(), &p.kinds) {
-            return Err(ReviewError::Permission { who: who.name.clone(), action: action.into(), kind: Some(kind), roles });
+            return Err(ReviewError::Permission {
+                who: who.name.clone(),
+                action: action.into(),
+                kind: Some(kind),
+                roles,
+            });
         }
         Ok(own)
     }
@@ -676,7 +694,14 @@ impl Review {
         self.decide(id, comment, "reject", Status::Rejected, &[Status::Open, Status::ChangesRequested])
     }
 
-    fn decide(&self, id: &str, comment: &str, action: &str, to: Status, from: &[Status]) -> Result<Proposal, ReviewError> {
+    fn decide(
+        &self,
+        id: &str,
+        comment: &str,
+        action: &str,
+        to: Status,
+        from: &[Status],
+    ) -> Result<Proposal, ReviewError> {
         let who = self.identity()?;
         let mut p = self.proposal(id)?;
         if comment.trim().is_empty() {
@@ -773,7 +798,13 @@ impl Review {
         });
         self.save(&p)?;
         fault("pending");
-        match self.repo.reference_matching(MAIN, commit, true, main.id(), &format!("guildhall: publish proposal {}", p.id)) {
+        match self.repo.reference_matching(
+            MAIN,
+            commit,
+            true,
+            main.id(),
+            &format!("guildhall: publish proposal {}", p.id),
+        ) {
             Ok(_) => {}
             Err(e) if e.code() == ErrorCode::Modified || e.code() == ErrorCode::Locked => {
                 p.pending = None;
@@ -803,7 +834,8 @@ impl Review {
         let old = self.repo.find_commit(Oid::from_str(&pending.previous)?)?.tree()?;
         let new_commit = self.repo.find_commit(Oid::from_str(&pending.commit)?)?;
         let new = new_commit.tree()?;
-        let proposed = Oid::from_str(&p.commit).ok().and_then(|c| self.repo.find_commit(c).ok()).and_then(|c| c.tree().ok());
+        let proposed =
+            Oid::from_str(&p.commit).ok().and_then(|c| self.repo.find_commit(c).ok()).and_then(|c| c.tree().ok());
         let files = tree::changed_paths(&old, &new)?;
         self.update_work_tree(&old, &new, proposed.as_ref(), &files)?;
         fault("worktree");
@@ -940,7 +972,12 @@ impl Review {
         Ok(())
     }
 
-    fn collect_new(&self, base: Option<&git2::Tree<'_>>, new: &git2::Tree<'_>, ids: &mut Vec<Oid>) -> Result<(), ReviewError> {
+    fn collect_new(
+        &self,
+        base: Option<&git2::Tree<'_>>,
+        new: &git2::Tree<'_>,
+        ids: &mut Vec<Oid>,
+    ) -> Result<(), ReviewError> {
         for entry in new.iter() {
             let name = entry.name().unwrap_or_default();
             let old = base.and_then(|b| b.get_name(name)).map(|e| e.id());
@@ -1046,7 +1083,7 @@ impl Review {
         let short: String = version.chars().take(12).collect();
         let title = format!("Roll back {path} to {short}");
         if !direct {
-            return Ok(Rollback::Proposed(self.propose_changes(vec![(path, old)], &title, reason, None)?));
+            return Ok(Rollback::Proposed(Box::new(self.propose_changes(vec![(path, old)], &title, reason, None)?)));
         }
         if !who.roles.iter().any(|r| r == "admin") {
             return Err(ReviewError::Permission {
@@ -1114,8 +1151,14 @@ impl Review {
             if filter.kind.is_some_and(|k| !kinds.contains(&k)) {
                 continue;
             }
-            let lead_time_secs = v.proposal.as_ref().map(|_| c.committer().when().seconds() - c.author().when().seconds());
-            out.push(ChangelogEntry { version: Version { change: "published".into(), ..v }, files, kinds, lead_time_secs });
+            let lead_time_secs =
+                v.proposal.as_ref().map(|_| c.committer().when().seconds() - c.author().when().seconds());
+            out.push(ChangelogEntry {
+                version: Version { change: "published".into(), ..v },
+                files,
+                kinds,
+                lead_time_secs,
+            });
         }
         Ok(out)
     }
@@ -1126,7 +1169,7 @@ impl Review {
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Rollback {
     /// A proposal awaiting review.
-    Proposed(Proposal),
+    Proposed(Box<Proposal>),
     /// Published at once by an admin.
     Published(Published),
 }
@@ -1167,7 +1210,9 @@ fn version(c: &Commit<'_>, change: &str) -> Version {
     let reason_parts: Vec<&str> = paragraphs
         .iter()
         .copied()
-        .filter(|para| !para.lines().all(|l| l.split_once(": ").is_some_and(|(k, _)| !k.contains(' ') && !k.is_empty())))
+        .filter(|para| {
+            !para.lines().all(|l| l.split_once(": ").is_some_and(|(k, _)| !k.contains(' ') && !k.is_empty()))
+        })
         .collect();
     v.reason = reason_parts.join("\n\n").trim().to_string();
     v

@@ -58,9 +58,7 @@ impl ChangeKind {
     /// paths and the settings file.
     pub fn default_approvers(self) -> &'static [&'static str] {
         match self {
-            ChangeKind::CaseStudy | ChangeKind::Pattern | ChangeKind::Guide | ChangeKind::Asset => {
-                &["mentor", "admin"]
-            }
+            ChangeKind::CaseStudy | ChangeKind::Pattern | ChangeKind::Guide | ChangeKind::Asset => &["mentor", "admin"],
             ChangeKind::Term | ChangeKind::Policy | ChangeKind::Path | ChangeKind::Config => &["admin"],
         }
     }

@@ -6,8 +6,7 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, Tree, TreeWalkMode, TreeWalkResult};
 use guildhall_content::{
-    Assets, CONFIG_FILE, Catalog, Diagnostic, HubConfig, Limits, LoadOptions, SourceFile, is_markdown,
-    parse_document,
+    Assets, CONFIG_FILE, Catalog, Diagnostic, HubConfig, Limits, LoadOptions, SourceFile, is_markdown, parse_document,
 };
 
 use crate::ReviewError;
@@ -67,8 +66,12 @@ pub(crate) fn config(repo: &Repository, tree: &Tree<'_>) -> Result<HubConfig, Re
 
 /// The errors in `after` that `before` did not have: what a change would break.
 pub(crate) fn new_errors(before: &Catalog, after: &Catalog) -> Vec<Diagnostic> {
-    let old: HashSet<(&str, &str, &str)> =
-        before.diagnostics().iter().filter(|d| d.is_error()).map(|d| (d.path.as_str(), d.code.as_str(), d.message.as_str())).collect();
+    let old: HashSet<(&str, &str, &str)> = before
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.path.as_str(), d.code.as_str(), d.message.as_str()))
+        .collect();
     after
         .diagnostics()
         .iter()
@@ -113,7 +116,12 @@ fn empty_tree(repo: &Repository) -> Result<Oid, ReviewError> {
     Ok(repo.treebuilder(None)?.write()?)
 }
 
-fn set_path(repo: &Repository, tree: Option<&Tree<'_>>, parts: &[&str], blob: Option<Oid>) -> Result<Option<Oid>, ReviewError> {
+fn set_path(
+    repo: &Repository,
+    tree: Option<&Tree<'_>>,
+    parts: &[&str],
+    blob: Option<Oid>,
+) -> Result<Option<Oid>, ReviewError> {
     let mut builder = repo.treebuilder(tree)?;
     let (first, rest) = parts.split_first().ok_or_else(|| ReviewError::Invalid("empty path".into()))?;
     if rest.is_empty() {
