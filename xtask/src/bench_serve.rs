@@ -67,7 +67,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                     // One request in five writes progress (toggling a step), the rest search.
                     let (path, step) = &steps[i % steps.len()];
                     let body = format!("{{\"step\":\"{step}\",\"done\":{}}}", i % 2 == 0);
-                    let r = agent.post(&format!("{base}/api/paths/{path}/steps")).header("content-type", "application/json").send(&body);
+                    let r = agent
+                        .post(&format!("{base}/api/paths/{path}/steps"))
+                        .header("content-type", "application/json")
+                        .send(&body);
                     let s = r.map(|r| r.status().as_u16()).unwrap_or(0);
                     write.push(t.elapsed().as_micros() as u64);
                     s
@@ -124,9 +127,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 }
 
 fn encode(q: &str) -> String {
-    q.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    q.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn tempdir() -> anyhow::Result<std::path::PathBuf> {
