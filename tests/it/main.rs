@@ -5,6 +5,7 @@ mod cli;
 mod fixtures;
 mod harness;
 mod hostile;
+mod review;
 mod sanitize;
 mod serve;
 mod starter_content;

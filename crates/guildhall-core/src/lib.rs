@@ -31,6 +31,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+mod authoring;
 mod eval;
 mod paths;
 mod personal;
@@ -47,6 +48,10 @@ pub use guildhall_index::{Facets, Hit, IndexError, SearchIndex, SearchRequest, S
 
 pub use guildhall_content as content;
 use guildhall_content::{Catalog, Date, Diagnostic, Kind, LoadOptions, RenderOptions, Rendered};
+pub use guildhall_review as review;
+pub use guildhall_review::{
+    ChangeKind, ChangelogEntry, ChangelogFilter, Identity, Proposal, Published, ReviewError, Rollback, Status, Version,
+};
 pub use guildhall_store as store;
 use guildhall_store::{Store, StoreOptions};
 
@@ -101,6 +106,10 @@ pub enum Error {
     /// The file watcher could not start.
     #[error("cannot watch the content folder: {0}")]
     Watch(String),
+    /// A review action was refused (permission, self-approval, state, content errors, conflict,
+    /// uncommitted edits) or failed (git, I/O); [`ReviewError::is_refusal`] tells which.
+    #[error(transparent)]
+    Review(#[from] ReviewError),
     /// A judgments file line is malformed.
     #[error("judgments line {line}: {message}")]
     Judgments { line: usize, message: String },

@@ -224,7 +224,7 @@ mod wire_names {
 
     fn same<T: serde::Serialize + Copy + std::fmt::Display>(all: &[T]) {
         for v in all {
-            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{v}\""));
+            assert_eq!(serde_json::to_string(v).expect("serialise"), format!("\"{v}\""));
         }
     }
 
