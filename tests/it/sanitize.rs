@@ -273,3 +273,21 @@ fn dom_clobbering_ids_are_prefixed() {
     assert!(html.contains("id=\"gh-location\""), "{html}");
     assert!(html.contains("id=\"gh-cookie\""), "{html}");
 }
+
+/// Regression: pulldown-cmark writes column alignment as `style="text-align: …"`, which the
+/// sanitizer strips (and the CSP would refuse), so aligned columns silently lost their alignment.
+#[test]
+fn table_column_alignment_survives_as_a_class() {
+    let c = catalog(&[(
+        "guides/t.md",
+        b"---\ntitle: T\n---\n| Name | Before | After | Note |\n|:-----|-------:|:-----:|------|\n| a | 1 | 2 | x |\n",
+    )]);
+    let html = render_all(&c).remove(0);
+    assert!(violations(&html).is_empty(), "{html}");
+    assert!(!html.contains("style="), "{html}");
+    assert!(html.contains("<th class=\"align-left\">Name</th>"), "{html}");
+    assert!(html.contains("<th class=\"align-right\">Before</th>"), "{html}");
+    assert!(html.contains("<td class=\"align-center\">2</td>"), "{html}");
+    assert!(html.contains("<th>Note</th>") && html.contains("<td>x</td>"), "{html}");
+    assert!(html.contains("<tbody>") && html.contains("</table>"), "{html}");
+}

@@ -177,9 +177,31 @@ impl Renderer<'_> {
         let mut replace_text: Option<String> = None;
         let mut in_replaced = false;
         let mut seen_fn_defs: HashSet<String> = HashSet::new();
+        // Table cells are written here rather than by pulldown-cmark, whose `style="text-align"`
+        // the sanitizer (and the CSP) would drop: alignment becomes an allow-listed class.
+        let mut table = TableCells::default();
 
         for event in Parser::new_ext(&doc.body, scan::parser_options()) {
             match event {
+                Event::Start(Tag::Table(aligns)) => {
+                    table = TableCells { aligns: aligns.clone(), ..TableCells::default() };
+                    events.push(Event::Start(Tag::Table(aligns)));
+                }
+                Event::Start(Tag::TableHead) => {
+                    table.head = true;
+                    table.cell = 0;
+                    events.push(Event::Start(Tag::TableHead));
+                }
+                Event::End(TagEnd::TableHead) => {
+                    table.head = false;
+                    events.push(Event::End(TagEnd::TableHead));
+                }
+                Event::Start(Tag::TableRow) => {
+                    table.cell = 0;
+                    events.push(Event::Start(Tag::TableRow));
+                }
+                Event::Start(Tag::TableCell) => events.push(Event::Html(table.open().into())),
+                Event::End(TagEnd::TableCell) => events.push(Event::Html(table.close().into())),
                 Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
                     let slug = doc.outline.headings.get(heading_no).map(|h| h.slug.clone());
                     heading_no += 1;
@@ -358,6 +380,35 @@ impl Renderer<'_> {
     }
 }
 
+/// The state of the table being written: its column alignments and the current cell.
+#[derive(Default)]
+struct TableCells {
+    aligns: Vec<pulldown_cmark::Alignment>,
+    head: bool,
+    cell: usize,
+}
+
+impl TableCells {
+    fn tag(&self) -> &'static str {
+        if self.head { "th" } else { "td" }
+    }
+
+    fn open(&self) -> String {
+        let class = match self.aligns.get(self.cell) {
+            Some(pulldown_cmark::Alignment::Left) => " class=\"align-left\"",
+            Some(pulldown_cmark::Alignment::Center) => " class=\"align-center\"",
+            Some(pulldown_cmark::Alignment::Right) => " class=\"align-right\"",
+            _ => "",
+        };
+        format!("<{}{class}>", self.tag())
+    }
+
+    fn close(&mut self) -> String {
+        self.cell += 1;
+        format!("</{}>", self.tag())
+    }
+}
+
 /// What `[[id]]` shows: a document's title, or for a glossary term its name as it reads in a
 /// sentence (`[[timeout]]` shows "timeout", `[[http-status-code]]` "HTTP status code").
 fn link_label(doc: &Document) -> String {
@@ -424,6 +475,9 @@ const CLASSES: &[&str] = &[
     "footnote-ref",
     "footnote-label",
     "render-refused",
+    "align-left",
+    "align-center",
+    "align-right",
 ];
 
 fn sanitizer(options: &RenderOptions) -> Builder<'static> {
@@ -435,6 +489,8 @@ fn sanitizer(options: &RenderOptions) -> Builder<'static> {
     b.add_tag_attributes("sup", ["class"]);
     b.add_tag_attributes("p", ["class"]);
     b.add_tag_attributes("code", ["class"]);
+    b.add_tag_attributes("th", ["class"]);
+    b.add_tag_attributes("td", ["class"]);
     for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         b.add_tag_attributes(h, ["id"]);
     }
