@@ -3,6 +3,7 @@
 // permission per command; `lib.rs` registers the handlers and a test checks the three agree.
 pub const COMMANDS: &[&str] = &[
     "get_hub",
+    "get_governance",
     "list_documents",
     "get_document",
     "get_glossary",

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use guildhall_core::content::{Audience, Diagnostic, Kind};
 use guildhall_core::store::{Note, Profile, ZeroResultQuery};
 use guildhall_core::{
-    BookmarkView, DocSummary, DocView, GlossaryLookup, Hub, Overview, PathCard, PathProgressView, RecentItem,
-    SearchRequest, SearchResponse, TermCard,
+    BookmarkView, DocSummary, DocView, GlossaryLookup, Governance, Hub, Overview, PathCard, PathProgressView,
+    RecentItem, SearchRequest, SearchResponse, TermCard,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -51,6 +51,11 @@ const MAX_QUERY_BYTES: usize = 8 * 1024;
 #[tauri::command]
 pub async fn get_hub(state: State<'_, HubState>) -> Answer<Overview> {
     with_hub(&state, |h| Ok(h.overview())).await
+}
+
+#[tauri::command]
+pub async fn get_governance(state: State<'_, HubState>) -> Answer<Governance> {
+    with_hub(&state, |h| Ok(h.governance())).await
 }
 
 #[tauri::command]

@@ -32,6 +32,7 @@ pub use state::HubState;
 pub fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::get_hub,
+        commands::get_governance,
         commands::list_documents,
         commands::get_document,
         commands::get_glossary,

@@ -47,5 +47,6 @@ export const SCREENS = [
   ['doc-term', '/#/doc/exponential-backoff'],
   ['doc-path', '/#/doc/start-here'],
   ['settings', '/#/settings'],
+  ['governance', '/#/governance'],
   ['not-found', '/#/doc/no-such-page'],
 ] as const;

@@ -33,11 +33,13 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 mod authoring;
 mod eval;
+mod governance;
 mod paths;
 mod personal;
 mod views;
 mod watch;
 pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
+pub use governance::{ApprovalRule, DUE_SOON_DAYS, Governance, MemberView, ReviewedDoc, RoleView};
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
 pub use personal::{BookmarkView, MAX_NOTE_BYTES, PathCard, PathProgressView, PathStepView, RecentItem};
 pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, Overview, StepView, TermCard};
@@ -323,6 +325,11 @@ impl Hub {
     /// Counts, stale pages and content problems: the hub team's overview.
     pub fn overview(&self) -> Overview {
         views::overview(&self.catalog(), self.today)
+    }
+
+    /// Members, roles and who approves what; policies; pages overdue or due for review.
+    pub fn governance(&self) -> Governance {
+        governance::governance(&self.catalog(), self.today)
     }
 
     fn unknown(&self, id: &str) -> Error {

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use guildhall_core::content::{Diagnostic, Kind};
-use guildhall_core::{DocSummary, DocView, GlossaryLookup, Overview, TermCard};
+use guildhall_core::{DocSummary, DocView, GlossaryLookup, Governance, Overview, TermCard};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,6 +24,7 @@ pub struct Path<T>(pub T);
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(overview))
+        .routes(routes!(governance))
         .routes(routes!(documents))
         .routes(routes!(document))
         .routes(routes!(glossary))
@@ -40,6 +41,12 @@ pub async fn not_found() -> ApiError {
 #[utoipa::path(get, path = "/api/hub", tag = "hub", responses((status = 200, body = Overview)))]
 async fn overview(State(s): State<AppState>) -> Json<Overview> {
     Json(s.hub.overview())
+}
+
+/// Governance: members and roles, who approves what, policies, pages overdue or due for review.
+#[utoipa::path(get, path = "/api/governance", tag = "hub", responses((status = 200, body = Governance)))]
+async fn governance(State(s): State<AppState>) -> Json<Governance> {
+    Json(s.hub.governance())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

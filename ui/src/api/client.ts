@@ -6,6 +6,7 @@
 import type {
   BookmarkView,
   Diagnostic,
+  Governance,
   DocSummary,
   DocView,
   GlossaryLookup,
@@ -38,6 +39,7 @@ interface Endpoint {
 /** Tauri command name -> HTTP endpoint. Names are the endpoint names, snake_case. */
 export const ENDPOINTS = {
   get_hub: { method: 'GET', path: '/api/hub' },
+  get_governance: { method: 'GET', path: '/api/governance' },
   list_documents: { method: 'GET', path: '/api/documents', query: ['kind'] },
   get_document: { method: 'GET', path: '/api/documents/{id}' },
   get_glossary: { method: 'GET', path: '/api/glossary' },
@@ -198,6 +200,8 @@ export function detectTransport(w: Partial<Window> | undefined = typeof window =
 export interface Api {
   readonly transport: Transport['kind'];
   hub(): Promise<Overview>;
+  /** Members and roles, who approves what, policies, pages due for review. */
+  governance(): Promise<Governance>;
   documents(kind?: Kind): Promise<DocSummary[]>;
   document(id: string): Promise<DocView>;
   glossary(): Promise<TermCard[]>;
@@ -228,6 +232,7 @@ export function createClient(t: Transport): Api {
   return {
     transport: t.kind,
     hub: () => t.call('get_hub'),
+    governance: () => t.call('get_governance'),
     documents: (kind) => t.call('list_documents', { kind }),
     document: (id) => t.call('get_document', { id }),
     glossary: () => t.call('get_glossary'),

@@ -139,6 +139,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/governance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Governance: members and roles, who approves what, policies, pages overdue or due for review. */
+        get: operations["governance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hub": {
         parameters: {
             query?: never;
@@ -342,6 +359,15 @@ export interface components {
             /** @description Ids that look like the one asked for. */
             suggestions?: string[];
         };
+        /** @description Who approves one kind of change. */
+        ApprovalRule: {
+            /** @description The members who hold one of those roles. */
+            approvers: string[];
+            /** @description `term`, `pattern`, `case-study`, `path`, `guide`, `policy`, `config` or `asset`. */
+            kind: string;
+            /** @description The roles that may approve it. */
+            roles: string[];
+        };
         /**
          * @description Who a document is written for.
          * @enum {string}
@@ -534,6 +560,34 @@ export interface components {
          * @enum {string}
          */
         GlossaryView: "plain" | "technical";
+        /** @description Roles, approval rules, policies and review dates: what IT and the hub team keep visible. */
+        Governance: {
+            /** @description Whether authors may approve their own proposals (a single-person hub may allow it). */
+            allow_self_approval: boolean;
+            /** @description Who approves each kind of change. */
+            approvals: components["schemas"]["ApprovalRule"][];
+            /** @description Pages whose `review_by` date is within [`DUE_SOON_DAYS`], soonest first. */
+            due_soon: components["schemas"]["ReviewedDoc"][];
+            /** @description Every member of `guildhall.toml`, in the order written there. */
+            members: components["schemas"]["MemberView"][];
+            /** @description Pages past their `review_by` date, most overdue first. */
+            overdue: components["schemas"]["ReviewedDoc"][];
+            /** @description Guides with `category: policy`, in title order. */
+            policies: components["schemas"]["ReviewedDoc"][];
+            /** @description Every role, with how many members hold it and which kinds of change it may approve. */
+            roles: components["schemas"]["RoleView"][];
+            /**
+             * @description Why the `[review]` table could not be read, if it could not; approvals then show the
+             *     defaults, and publishing is refused until the table is fixed.
+             */
+            rules_error?: string | null;
+            /** @description The date the view was computed for. */
+            today: components["schemas"]["Date"];
+            /** @description Kinds of change that no member can approve: nothing of that kind can be published. */
+            unapprovable: string[];
+            /** @description Patterns, guides and case studies with no `owner`: nobody is asked to keep them current. */
+            unowned: components["schemas"]["DocRef"][];
+        };
         /** @description A guide: policy, how-to, template, charter, or any other Markdown. */
         GuideFields: {
             /** @description `category`: `policy`, `how-to`, `template`, `charter`, ... */
@@ -615,6 +669,12 @@ export interface components {
             /** @enum {string} */
             kind: "guide";
         });
+        /** @description A member of the hub. */
+        MemberView: {
+            email: string;
+            name: string;
+            roles: string[];
+        };
         /** @description One before/after measurement of a case study. */
         Metric: {
             /**
@@ -795,6 +855,18 @@ export interface components {
              */
             view_count: number;
         };
+        /** @description A page with its owner and review dates. */
+        ReviewedDoc: {
+            /**
+             * Format: int64
+             * @description Days until `review_by` (negative: overdue by that many days).
+             */
+            days_left?: number | null;
+            doc: components["schemas"]["DocRef"];
+            owner?: string | null;
+            review_by?: null | components["schemas"]["Date"];
+            updated?: null | components["schemas"]["Date"];
+        };
         /**
          * @description How much damage getting a pattern wrong can do.
          * @enum {string}
@@ -805,6 +877,15 @@ export interface components {
          * @enum {string}
          */
         Role: "citizen-developer" | "mentor" | "it-admin" | "data-steward" | "app-owner";
+        /** @description One role of the hub. */
+        RoleView: {
+            /** @description The kinds of change it may approve. */
+            approves: string[];
+            /** @description How many members hold it. */
+            members: number;
+            /** @description `citizen-developer`, `mentor`, `it-admin`, `data-steward`, `app-owner` or `admin`. */
+            role: string;
+        };
         /** @description One search, as logged. */
         SearchLogEntry: {
             /** @description When. */
@@ -1121,6 +1202,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    governance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Governance"];
                 };
             };
         };

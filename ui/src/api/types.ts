@@ -38,4 +38,7 @@ export type PathProgressView = S['PathProgressView'];
 export type PathStepView = S['PathStepView'];
 
 export type ZeroResultQuery = S['ZeroResultQuery'];
+
+export type Governance = S['Governance'];
+export type ReviewedDoc = S['ReviewedDoc'];
 export type PersonalData = S['PersonalData'];

@@ -1,5 +1,5 @@
 // Hash routes: `#/`, `#/search?q=`, `#/glossary`, `#/patterns`, `#/case-studies`, `#/paths`,
-// `#/doc/<id>` (ids may contain `/`), `#/path/<id>` (the path player; `#/paths/<id>` too), `#/settings`. Query parameters follow `?` inside the hash,
+// `#/doc/<id>` (ids may contain `/`), `#/path/<id>` (the path player; `#/paths/<id>` too), `#/settings`, `#/governance`. Query parameters follow `?` inside the hash,
 // as the Rust renderer writes them: `#/doc/<id>?section=gh-<slug>`.
 
 export type Route =
@@ -10,11 +10,12 @@ export type Route =
   | { name: 'case-studies'; params: URLSearchParams }
   | { name: 'paths'; params: URLSearchParams }
   | { name: 'settings'; params: URLSearchParams }
+  | { name: 'governance'; params: URLSearchParams }
   | { name: 'doc'; id: string; params: URLSearchParams }
   | { name: 'path'; id: string; params: URLSearchParams }
   | { name: 'not-found'; path: string; params: URLSearchParams };
 
-const SIMPLE = ['search', 'glossary', 'patterns', 'case-studies', 'paths', 'settings'] as const;
+const SIMPLE = ['search', 'glossary', 'patterns', 'case-studies', 'paths', 'settings', 'governance'] as const;
 
 export function parseHash(hash: string): Route {
   let h = hash.startsWith('#') ? hash.slice(1) : hash;
@@ -72,6 +73,7 @@ export const TITLES: Record<Route['name'], string> = {
   'case-studies': 'Case studies',
   paths: 'Training paths',
   settings: 'Settings',
+  governance: 'Governance',
   doc: 'Document',
   path: 'Training path',
   'not-found': 'Page not found',
