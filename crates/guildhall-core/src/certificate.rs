@@ -310,3 +310,31 @@ footer {{ margin-top: 2rem; border-top: 1px solid #999; padding-top: 1rem; }}
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saving_never_overwrites_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = CertificateFile {
+            filename: "p-certificate.html".into(),
+            media_type: "text/html".into(),
+            content: "new".into(),
+        };
+        std::fs::write(dir.path().join("p-certificate.html"), "old").expect("write");
+        let saved = file.save_new_in(&dir.path().join("sub")).expect("save");
+        assert_eq!(saved, dir.path().join("sub/p-certificate.html"));
+        let again = file.save_new_in(dir.path()).expect("save");
+        assert_eq!(again, dir.path().join("p-certificate (2).html"));
+        assert_eq!(std::fs::read_to_string(dir.path().join("p-certificate.html")).expect("read"), "old");
+        assert_eq!(std::fs::read_to_string(again).expect("read"), "new");
+    }
+
+    #[test]
+    fn dates_read_like_dates() {
+        assert_eq!(human_date(Timestamp::from_millis(0)), "1 January 1970");
+        assert_eq!(human_date(Timestamp::parse_rfc3339("2026-11-23T23:59:59Z").expect("time")), "23 November 2026");
+    }
+}
