@@ -246,6 +246,30 @@ try {
     await s.find('#doc-title', 2000);
   });
 
+  let resumeAt;
+  const STEP_REF = `return document.querySelector('#step-title') && location.hash.includes('step=') && decodeURIComponent(location.hash.split('step=')[1].split('&')[0])`;
+  await step('path: two steps done (a self-check answered on the way), stop on the third', async () => {
+    await s.run('location.hash = "#/path/start-here"');
+    for (let n = 1; n <= 2; n++) {
+      await s.until(`step ${n}`, `return !!document.querySelector('.step-meta')?.textContent.includes('Step ' + arguments[0] + ' of')`, 15000, n);
+      if (await s.run(`return !!document.querySelector('form.check input[type=radio]')`)) {
+        await s.click(await s.find('form.check input[type=radio]'));
+        await s.click(await s.find('form.check button[type=submit]'));
+        await s.until('the verdict on the answer', `return !!document.querySelector('form.check .feedback')`, 10000);
+      }
+      await s.click(await s.find('.step-actions button.primary')); // Mark as done
+      await s.until('the step marked done', `return [...document.querySelectorAll('.step-actions button')].some(b => b.textContent.trim() === 'Mark as not done')`);
+      await s.click(await s.find('.step-actions button.primary')); // Next
+    }
+    await s.until('step 3', `return !!document.querySelector('.step-meta')?.textContent.includes('Step 3 of')`, 10000);
+    resumeAt = await s.until('the step in the address', STEP_REF, 10000);
+    // Where the person is goes to the store asynchronously: wait until the core has it.
+    await s.run(`window.__cur = null; window.__TAURI_INTERNALS__.invoke('get_path', { id: 'start-here' }).then(v => { window.__cur = v.current_step; })`);
+    const saved = await s.until('the current step saved', 'return window.__cur', 10000);
+    if (saved !== resumeAt) throw new Error(`saved ${saved}, shown ${resumeAt}`);
+    await s.screenshot('5b-path-partway');
+  });
+
   if (process.env.DBUS_SESSION_BUS_ADDRESS) {
     await step('single instance: a second launch hands over to the first and exits', async () => {
       const before = processes().app.map((p) => p.pid);
@@ -283,6 +307,14 @@ try {
     await s.run('location.hash = "#/doc/" + arguments[0]', bookmarked);
     await s.until('the pressed bookmark button', `return document.querySelector('.actions button[aria-pressed]')?.getAttribute('aria-pressed') === 'true'`);
     await s.screenshot('6-after-restart');
+  });
+  await step('launch again: the path resumes at the same step, two steps done', async () => {
+    await s.run('location.hash = "#/path/start-here"');
+    const at = await s.until('the player', STEP_REF, 15000);
+    if (at !== resumeAt) throw new Error(`resumed at ${at}, left at ${resumeAt}`);
+    const done = await s.run(`return document.querySelectorAll('.rail-step.done').length`);
+    if (done !== 2) throw new Error(`${done} steps shown done, expected 2`);
+    await s.screenshot('7-path-resumed');
   });
   await s.quit();
   exitCode = failed ? 1 : 0;

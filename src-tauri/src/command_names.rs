@@ -24,4 +24,8 @@ pub const COMMANDS: &[&str] = &[
     "set_path_step",
     "set_path_current",
     "list_gaps",
+    "answer_path_check",
+    "get_path_certificate",
+    // Desktop only (no HTTP twin): saves a certificate into the downloads folder.
+    "save_path_certificate",
 ];

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use guildhall_core::content::{Audience, Diagnostic, Kind};
 use guildhall_core::store::{Note, Profile, ZeroResultQuery};
 use guildhall_core::{
-    BookmarkView, DocSummary, DocView, GlossaryLookup, Governance, Hub, Overview, PathCard, PathProgressView,
-    RecentItem, SearchRequest, SearchResponse, TermCard,
+    BookmarkView, CertificateFile, CertificateFormat, CheckResult, DocSummary, DocView, GlossaryLookup, Governance, Hub, Overview,
+    PathCard, PathProgressView, RecentItem, SearchRequest, SearchResponse, TermCard,
 };
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use crate::error::CommandError;
@@ -215,4 +215,56 @@ pub async fn set_path_current(
 pub async fn list_gaps(state: State<'_, HubState>, days: Option<u32>) -> Answer<Vec<ZeroResultQuery>> {
     let days = days.unwrap_or(30).min(3650);
     with_hub(&state, move |h| h.content_gaps(days)).await
+}
+
+/// The body of `answer_path_check`.
+#[derive(Debug, Deserialize)]
+struct CheckBody {
+    /// The step's document id.
+    step: String,
+    /// The option chosen, as text.
+    answer: String,
+}
+
+#[tauri::command]
+pub async fn answer_path_check(state: State<'_, HubState>, id: String, body: serde_json::Value) -> Answer<CheckResult> {
+    let body: CheckBody = arg("body", body)?;
+    with_hub(&state, move |h| h.answer_check(&id, &body.step, &body.answer)).await
+}
+
+#[tauri::command]
+pub async fn get_path_certificate(
+    state: State<'_, HubState>,
+    id: String,
+    format: serde_json::Value,
+) -> Answer<CertificateFile> {
+    let format: CertificateFormat = arg("format", format)?;
+    with_hub(&state, move |h| h.certificate_file(&id, format)).await
+}
+
+/// Where `save_path_certificate` put the file.
+#[derive(Debug, Serialize)]
+pub struct SavedFile {
+    /// The file written (never one that existed before).
+    pub path: String,
+    pub filename: String,
+}
+
+/// Desktop only: the webview (WebKitGTK) drops `<a download>` clicks on blob URLs, so the app
+/// writes the certificate into the downloads folder itself, without overwriting anything, and
+/// says where. No file-system access is granted to the web UI.
+#[tauri::command]
+pub async fn save_path_certificate(
+    state: State<'_, HubState>,
+    id: String,
+    format: serde_json::Value,
+) -> Answer<SavedFile> {
+    let format: CertificateFormat = arg("format", format)?;
+    let file = with_hub(&state, move |h| h.certificate_file(&id, format)).await?;
+    let dir = guildhall_core::downloads_dir();
+    let path = tauri::async_runtime::spawn_blocking(move || file.save_new_in(&dir).map(|p| (p, file.filename)))
+        .await
+        .map_err(|_| CommandError::internal("the command stopped unexpectedly"))?
+        .map_err(|e| CommandError::internal(format!("cannot save the certificate: {e}")))?;
+    Ok(SavedFile { path: path.0.display().to_string(), filename: path.1 })
 }

@@ -53,6 +53,9 @@ pub fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::set_path_step,
         commands::set_path_current,
         commands::list_gaps,
+        commands::answer_path_check,
+        commands::get_path_certificate,
+        commands::save_path_certificate,
     ])
 }
 

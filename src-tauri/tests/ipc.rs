@@ -209,3 +209,37 @@ fn hub_images_are_served_under_asset_and_nothing_else_is() {
     let page = hub_ref.document("p").expect("page");
     assert!(page.html.contains("src=\"asset/img/flow.png\""), "{}", page.html);
 }
+
+#[test]
+fn self_checks_are_judged_and_certificates_wait_for_completion() {
+    let app = app();
+    let path = invoke(&app, "get_path", json!({"id": "start-here"})).expect("path");
+    let steps = path["steps"].as_array().expect("steps").clone();
+    let with_check = steps.iter().find(|s| s["step"]["check"].is_object()).expect("a step with a self-check");
+    let check = &with_check["step"]["check"];
+    let step = with_check["step"]["ref"].as_str().expect("ref");
+    let wrong =
+        check["options"].as_array().expect("options").iter().find(|o| **o != check["answer"]).expect("a wrong one");
+    let r = invoke(&app, "answer_path_check", json!({"id": "start-here", "body": {"step": step, "answer": wrong}}))
+        .expect("answer");
+    assert_eq!((r["correct"].as_bool(), &r["answer"]), (Some(false), &check["answer"]), "{r}");
+    let err =
+        invoke(&app, "answer_path_check", json!({"id": "start-here", "body": {"step": step, "answer": "made up"}}))
+            .expect_err("not an option");
+    assert_eq!(err["error"]["status"], 400);
+
+    let err =
+        invoke(&app, "get_path_certificate", json!({"id": "start-here", "format": "html"})).expect_err("not done");
+    assert_eq!((err["error"]["status"].as_u64(), err["error"]["code"].as_str()), (Some(409), Some("not-completed")));
+    for s in &steps {
+        invoke(&app, "set_path_step", json!({"id": "start-here", "body": {"step": s["step"]["ref"], "done": true}}))
+            .expect("done");
+    }
+    let file =
+        invoke(&app, "get_path_certificate", json!({"id": "start-here", "format": "json"})).expect("certificate");
+    assert_eq!(file["filename"], "start-here-certificate.json");
+    let cred: Value = serde_json::from_str(file["content"].as_str().expect("content")).expect("json");
+    assert_eq!(cred["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
+    let err = invoke(&app, "get_path_certificate", json!({"id": "start-here", "format": "pdf"})).expect_err("format");
+    assert_eq!(err["error"]["status"], 400);
+}

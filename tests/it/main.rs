@@ -5,6 +5,7 @@ mod cli;
 mod fixtures;
 mod harness;
 mod hostile;
+mod paths;
 mod review;
 mod sanitize;
 mod serve;

@@ -34,3 +34,44 @@ for (const theme of ['light', 'dark'] as const) {
     }
   });
 }
+
+// States of the training paths that the plain screens above do not reach: a self-check answered
+// wrong (the server's verdict and explanation), a completed path with its certificate panel, and
+// the overview and Home listing the completion.
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`${theme} theme, path states`, () => {
+    test.use({ colorScheme: theme });
+    test('self-check feedback, completion panel with certificate, completed on the overview and Home', async ({ page, request }) => {
+      test.setTimeout(60_000);
+      const problems = watchConsole(page);
+      const axe = async (what: string) => {
+        const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+        const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect(bad.map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+        await page.screenshot({ path: `test-results/screens/${what}-${theme}.png`, fullPage: true });
+      };
+      const view = await (await request.get('/api/paths/data-and-security-basics')).json();
+      const withCheck = view.steps.find((s: { step: { check?: unknown } }) => s.step.check);
+      await page.goto(`/#/path/data-and-security-basics?step=${withCheck.step.ref}`);
+      const c = withCheck.step.check as { options: string[]; answer: string };
+      await page.getByRole('radio', { name: c.options.find((o) => o !== c.answer)!, exact: true }).check();
+      await page.getByRole('button', { name: 'Check my answer' }).click();
+      await expect(page.getByRole('status').filter({ hasText: 'Not quite' })).toBeVisible();
+      await axe('path-check-wrong');
+
+      for (const s of view.steps) await request.post('/api/paths/data-and-security-basics/steps', { data: { step: s.step.ref, done: true } });
+      // Same route, another hash: reload so that the player reads the finished path afresh.
+      await page.goto('/#/path/data-and-security-basics');
+      await page.reload();
+      await expect(page.getByRole('heading', { name: 'Your certificate' })).toBeVisible();
+      await axe('path-complete-certificate');
+      await page.goto('/#/paths');
+      await expect(page.getByText(/Completed on/)).toBeVisible();
+      await axe('paths-completed');
+      await page.goto('/#/');
+      await expect(page.getByRole('region', { name: 'Completed paths' })).toContainText('completed');
+      await axe('home-completed');
+      expect(problems).toEqual([]);
+    });
+  });
+}

@@ -5,6 +5,7 @@ import {
   buildQuery,
   createClient,
   detectTransport,
+  dispositionFilename,
   ENDPOINTS,
   httpTransport,
   tauriTransport,
@@ -145,5 +146,32 @@ describe('Tauri transport', () => {
   it('is chosen when __TAURI_INTERNALS__ is present', () => {
     expect(detectTransport({}).kind).toBe('http');
     expect(detectTransport({ __TAURI_INTERNALS__: { invoke: async () => null } }).kind).toBe('tauri');
+  });
+});
+
+describe('certificate files', () => {
+  it('over HTTP a file endpoint answers the body with the name and type from the headers', async () => {
+    const fetch = vi.fn(async () =>
+      new Response('<!doctype html><p>x</p>', {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'content-disposition': 'attachment; filename="p-certificate.html"' },
+      }),
+    );
+    const api = createClient(httpTransport(fetch as unknown as typeof globalThis.fetch));
+    const f = await api.certificate('p', 'html');
+    expect(fetch).toHaveBeenCalledWith('/api/paths/p/certificate?format=html', expect.objectContaining({ method: 'GET' }));
+    expect(f).toEqual({ filename: 'p-certificate.html', media_type: 'text/html; charset=utf-8', content: '<!doctype html><p>x</p>' });
+  });
+
+  it('in the desktop app saving goes to the desktop-only command', async () => {
+    const invoke = vi.fn(async () => ({ filename: 'p-certificate.json', path: '/home/a/Downloads/p-certificate.json' }));
+    const api = createClient(tauriTransport(invoke));
+    expect(await api.saveCertificate('p', 'json')).toEqual({ filename: 'p-certificate.json', path: '/home/a/Downloads/p-certificate.json' });
+    expect(invoke).toHaveBeenCalledWith('save_path_certificate', { id: 'p', format: 'json' });
+  });
+
+  it('reads the file name of a Content-Disposition header', () => {
+    expect(dispositionFilename('attachment; filename="a-b.json"', 'x')).toBe('a-b.json');
+    expect(dispositionFilename(null, 'download')).toBe('download');
   });
 });

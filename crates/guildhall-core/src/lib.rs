@@ -32,16 +32,21 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 mod authoring;
+mod certificate;
 mod eval;
 mod governance;
 mod paths;
 mod personal;
 mod views;
 mod watch;
+pub use certificate::{Certificate, CertificateFile, CertificateFormat, CertificateStep};
 pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
 pub use governance::{ApprovalRule, DUE_SOON_DAYS, Governance, MemberView, ReviewedDoc, RoleView};
-pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
-pub use personal::{BookmarkView, MAX_NOTE_BYTES, PathCard, PathProgressView, PathStepView, RecentItem};
+pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir, downloads_dir};
+pub use personal::{
+    BookmarkView, CheckResult, CheckState, MAX_NOTE_BYTES, PathCard, PathProgressView, PathStepView, RecentItem,
+    StepStatus, path_version,
+};
 pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, Overview, StepView, TermCard};
 pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
 
@@ -112,6 +117,9 @@ pub enum Error {
     /// uncommitted edits) or failed (git, I/O); [`ReviewError::is_refusal`] tells which.
     #[error(transparent)]
     Review(#[from] ReviewError),
+    /// A completion certificate was asked for a path the person has not completed.
+    #[error("no certificate for `{id}`: the path has not been completed yet (mark every step as done first)")]
+    NotCompleted { id: String },
     /// A judgments file line is malformed.
     #[error("judgments line {line}: {message}")]
     Judgments { line: usize, message: String },

@@ -21,6 +21,12 @@ pub fn data_dir(explicit: Option<&Path>) -> PathBuf {
     dirs::data_dir().map_or_else(|| PathBuf::from(".guildhall"), |d| d.join("guildhall"))
 }
 
+/// Where the desktop app saves files the person asks for (certificates): the OS downloads
+/// folder, else `~/Downloads`, else the data directory.
+pub fn downloads_dir() -> PathBuf {
+    dirs::download_dir().or_else(|| dirs::home_dir().map(|h| h.join("Downloads"))).unwrap_or_else(|| data_dir(None))
+}
+
 /// The folders of one hub inside the data directory. Hubs are keyed by the canonical path of
 /// their content folder, so two hubs never share an index or a database.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use std::sync::MutexGuard;
 
-use guildhall_content::{Kind, Step};
-use guildhall_store::{Note, PersonalData, Profile, Store, Timestamp, ZeroResultQuery};
+use guildhall_content::{Document, Kind, Step, fnv1a64};
+use guildhall_store::{CheckpointAttempt, Note, PersonalData, Profile, Store, Timestamp, ZeroResultQuery};
 use serde::Serialize;
 
 use crate::views::{self, DocRef, DocSummary};
@@ -49,6 +49,78 @@ pub struct PathCard {
     pub next_step: Option<DocRef>,
     /// The path's steps changed after the person started it.
     pub updated_since_start: bool,
+    /// When the person last completed the path (all its steps done), if ever. A completion is
+    /// kept when the path changes afterwards (then `complete` may be false again).
+    pub completed_at: Option<Timestamp>,
+    /// The path's content version now: a hash of its title and steps (see [`path_version`]).
+    pub content_version: String,
+}
+
+/// The person's answers to one step's self-check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckState {
+    /// How many answers were given.
+    pub attempts: u32,
+    /// Which attempt (1 = the first) was the first right answer, if any.
+    pub correct_on_attempt: Option<u32>,
+    /// The last answer given.
+    pub last_answer: Option<String>,
+    /// Whether the last answer was right.
+    pub last_correct: bool,
+}
+
+impl CheckState {
+    fn of<'a>(attempts: impl Iterator<Item = &'a CheckpointAttempt>) -> Option<CheckState> {
+        let mut state = CheckState { attempts: 0, correct_on_attempt: None, last_answer: None, last_correct: false };
+        for a in attempts {
+            state.attempts += 1;
+            if a.correct && state.correct_on_attempt.is_none() {
+                state.correct_on_attempt = Some(state.attempts);
+            }
+            state.last_answer = Some(a.answer.clone());
+            state.last_correct = a.correct;
+        }
+        (state.attempts > 0).then_some(state)
+    }
+}
+
+/// The core's verdict on an answer to a step's self-check, decided from the content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckResult {
+    /// Whether the answer given is the right one.
+    pub correct: bool,
+    /// The right answer.
+    pub answer: String,
+    /// Why it is right, as the path explains it.
+    pub explain: Option<String>,
+    /// Every answer to this question so far, this one included.
+    pub state: CheckState,
+}
+
+/// A path's content version: a hash of its title and of its steps (refs, order, notes, minutes
+/// and self-checks), as 16 hex digits. Completions record it, so a certificate says which
+/// version of the path was completed.
+pub fn path_version(doc: &Document) -> String {
+    let steps = doc.path_fields().map(|p| p.steps.as_slice()).unwrap_or_default();
+    let canonical = serde_json::json!({ "id": doc.id, "title": doc.title, "steps": steps });
+    format!("{:016x}", fnv1a64(canonical.to_string().as_bytes()))
+}
+
+/// Where a step stands for the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum StepStatus {
+    /// Marked as done.
+    Done,
+    /// Where the person goes on (where they left off, or the first step not done).
+    Current,
+    /// Not done, and added to the path after the person started it.
+    New,
+    /// Not done yet.
+    Todo,
 }
 
 /// One step of a path with its state.
@@ -60,6 +132,10 @@ pub struct PathStepView {
     pub done_at: Option<Timestamp>,
     /// Added to the path after the person started it.
     pub is_new: bool,
+    /// Done, current, new or to do (done wins over new; current over new).
+    pub status: StepStatus,
+    /// The person's answers to the step's self-check (`None`: not answered, or no self-check).
+    pub check_state: Option<CheckState>,
 }
 
 /// A path with every step's state, for the path player.
@@ -194,29 +270,47 @@ impl Hub {
         let doc = catalog.get(id).filter(|d| d.kind() == Kind::Path).ok_or_else(|| self.unknown(id))?;
         let fields = doc.path_fields().cloned().unwrap_or_default();
         let refs: Vec<&str> = fields.steps.iter().map(|s| s.target.as_str()).collect();
-        let progress = self.store()?.path_progress(id, &refs)?;
+        let (progress, attempts, completions) = {
+            let store = self.store()?;
+            (store.path_progress(id, &refs)?, store.checkpoint_attempts(id)?, store.path_completions(id)?)
+        };
         let minutes = fields
             .steps
             .iter()
             .map(|s| s.minutes.unwrap_or_else(|| catalog.get(&s.target).map_or(0, |d| d.reading_minutes())))
             .sum();
+        let next = progress
+            .as_ref()
+            .and_then(|p| p.next_step().map(str::to_string))
+            .or_else(|| if progress.is_none() { refs.first().map(|r| (*r).to_string()) } else { None });
         let steps: Vec<PathStepView> = fields
             .steps
             .iter()
             .map(|s| {
                 let state = progress.as_ref().and_then(|p| p.steps.iter().find(|st| st.step_ref == s.target));
+                let is_new = progress.as_ref().is_some_and(|p| p.added_since_start.contains(&s.target));
+                let status = if state.is_some_and(|st| st.is_done()) {
+                    StepStatus::Done
+                } else if next.as_deref() == Some(s.target.as_str()) {
+                    StepStatus::Current
+                } else if is_new {
+                    StepStatus::New
+                } else {
+                    StepStatus::Todo
+                };
                 PathStepView {
                     step: s.clone(),
                     doc: catalog.get(&s.target).map(DocRef::of),
                     done_at: state.and_then(|st| st.done_at),
-                    is_new: progress.as_ref().is_some_and(|p| p.added_since_start.contains(&s.target)),
+                    is_new,
+                    status,
+                    check_state: s
+                        .check
+                        .as_ref()
+                        .and_then(|_| CheckState::of(attempts.iter().filter(|a| a.step_ref == s.target))),
                 }
             })
             .collect();
-        let next = progress
-            .as_ref()
-            .and_then(|p| p.next_step().map(str::to_string))
-            .or_else(|| if progress.is_none() { refs.first().map(|r| (*r).to_string()) } else { None });
         let card = PathCard {
             path: views::summary(doc, self.today),
             minutes,
@@ -227,6 +321,8 @@ impl Hub {
             complete: progress.as_ref().is_some_and(|p| p.is_complete()),
             next_step: next.as_deref().and_then(|r| catalog.get(r)).map(DocRef::of),
             updated_since_start: progress.as_ref().is_some_and(|p| p.changed_since_start),
+            completed_at: completions.last().map(|c| c.completed_at),
+            content_version: path_version(doc),
         };
         Ok(PathProgressView {
             card,
@@ -252,7 +348,55 @@ impl Hub {
             }
             store.set_current_step(path, Some(step))?;
         }
-        self.path_progress(path)
+        let view = self.path_progress(path)?;
+        if done && view.card.complete {
+            self.record_completion(path, &view.card.content_version)?;
+            return self.path_progress(path);
+        }
+        Ok(view)
+    }
+
+    /// Records a completion of `path` at `version` unless one is recorded for that version
+    /// already: marking the last step done again, or twice, records nothing new. Returns whether
+    /// a completion was recorded.
+    fn record_completion(&self, path: &str, version: &str) -> Result<bool, Error> {
+        let mut store = self.store()?;
+        if store.path_completions(path)?.iter().any(|c| c.content_version == version) {
+            return Ok(false);
+        }
+        store.record_path_completion(path, version)?;
+        Ok(true)
+    }
+
+    /// Records an answer to the self-check of `step` in `path` and says whether it is right. The
+    /// core decides from the content (the answer must be one of the question's options, as
+    /// text); the path is started if it was not.
+    pub fn answer_check(&self, path: &str, step: &str, answer: &str) -> Result<CheckResult, Error> {
+        let refs = self.step_refs(path, step)?;
+        let catalog = self.catalog();
+        let check = catalog
+            .get(path)
+            .and_then(|d| d.path_fields())
+            .and_then(|p| p.steps.iter().find(|s| s.target == step))
+            .and_then(|s| s.check.clone())
+            .ok_or_else(|| Error::Invalid(format!("the step `{step}` of `{path}` has no self-check question")))?;
+        if !check.options.iter().any(|o| o == answer) {
+            return Err(Error::Invalid(format!(
+                "“{}” is not one of the options of the question “{}”",
+                answer.chars().take(200).collect::<String>(),
+                check.question
+            )));
+        }
+        let correct = answer == check.answer;
+        let attempts = {
+            let mut store = self.store()?;
+            store.start_path(path, &refs)?;
+            store.record_checkpoint_attempt(path, step, answer, correct)?;
+            store.checkpoint_attempts(path)?
+        };
+        let state = CheckState::of(attempts.iter().filter(|a| a.step_ref == step))
+            .ok_or_else(|| Error::Invalid("the answer was not recorded".to_string()))?;
+        Ok(CheckResult { correct, answer: check.answer, explain: check.explain, state })
     }
 
     /// Remembers which step of a path the person is on (starting the path if needed).

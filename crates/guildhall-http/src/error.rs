@@ -49,6 +49,9 @@ impl From<guildhall_core::Error> for ApiError {
                 suggestions: suggestions.iter().map(|s| s.trim_matches('`').to_string()).collect(),
             },
             guildhall_core::Error::Invalid(message) => ApiError::bad_request(message),
+            guildhall_core::Error::NotCompleted { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "not-completed", e.to_string())
+            }
             guildhall_core::Error::Store(ref store) => {
                 use guildhall_core::store::StoreError;
                 match store {

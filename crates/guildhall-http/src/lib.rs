@@ -31,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 mod api;
 mod error;
 mod files;
+mod paths;
 mod personal;
 
 pub use error::ApiError;
@@ -70,6 +71,7 @@ fn api() -> OpenApiRouter<AppState> {
         // A body announced larger than the limit is refused before any of it is read.
         .merge(api::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
         .merge(personal::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
+        .merge(paths::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
         .merge(
             personal::import_routes()
                 .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES))

@@ -5,6 +5,8 @@
 // side of the desktop app registers commands with exactly these names.
 import type {
   BookmarkView,
+  CertificateFormat,
+  CheckResult,
   Diagnostic,
   Governance,
   DocSummary,
@@ -34,6 +36,23 @@ interface Endpoint {
   query?: readonly string[];
   /** The argument sent as the JSON body (PUT/POST). */
   body?: string;
+  /** The answer is a file (any media type), not JSON: HTTP gives it back as a `FileAnswer`. */
+  file?: boolean;
+}
+
+/** A file the server answered: what the desktop command returns as JSON, and what HTTP builds
+ * from the response's headers and body. */
+export interface FileAnswer {
+  filename: string;
+  media_type: string;
+  content: string;
+}
+
+/** Where a saved certificate went: `path` is the file the desktop app wrote; `null` when the
+ * browser's own download took it. */
+export interface SavedFile {
+  filename: string;
+  path: string | null;
 }
 
 /** Tauri command name -> HTTP endpoint. Names are the endpoint names, snake_case. */
@@ -60,9 +79,13 @@ export const ENDPOINTS = {
   set_path_step: { method: 'POST', path: '/api/paths/{id}/steps', body: 'body' },
   set_path_current: { method: 'PUT', path: '/api/paths/{id}/current', body: 'body' },
   list_gaps: { method: 'GET', path: '/api/gaps', query: ['days'] },
+  answer_path_check: { method: 'POST', path: '/api/paths/{id}/checks', body: 'body' },
+  get_path_certificate: { method: 'GET', path: '/api/paths/{id}/certificate', query: ['format'], file: true },
 } as const satisfies Record<string, Endpoint>;
 
 export type Command = keyof typeof ENDPOINTS;
+/** Commands only the desktop app has (no HTTP twin). */
+export type DesktopCommand = 'save_path_certificate';
 
 /** An error answered by the core: `{"error": {"code", "message", "suggestions"?}}`. */
 export class ApiError extends Error {
@@ -93,6 +116,14 @@ export function isAbort(e: unknown): boolean {
 export interface Transport {
   readonly kind: 'http' | 'tauri';
   call<T>(command: Command, args?: Args, signal?: AbortSignal): Promise<T>;
+  /** Desktop only. */
+  desktop?<T>(command: DesktopCommand, args?: Args): Promise<T>;
+}
+
+/** `attachment; filename="a-certificate.html"` -> `a-certificate.html`. */
+export function dispositionFilename(header: string | null, fallback: string): string {
+  const m = header ? /filename="([^"]+)"/.exec(header) : null;
+  return m?.[1] ?? fallback;
 }
 
 /** `/api/documents/{id}` with id `setup/install/readme` -> `/api/documents/setup%2Finstall%2Freadme`. */
@@ -146,6 +177,14 @@ export function httpTransport(fetchImpl: typeof fetch = (...a) => fetch(...a), b
         throw new ApiError(0, 'offline', 'Guildhall is not reachable. Is `guildhall serve` still running?');
       }
       if (!res.ok) throw await errorFrom(res);
+      if (ep.file) {
+        const file: FileAnswer = {
+          filename: dispositionFilename(res.headers.get('content-disposition'), 'download'),
+          media_type: res.headers.get('content-type') ?? 'application/octet-stream',
+          content: await res.text(),
+        };
+        return file as T;
+      }
       if (res.status === 204) return undefined as T;
       const text = await res.text();
       return (text ? JSON.parse(text) : undefined) as T;
@@ -182,7 +221,27 @@ export function tauriTransport(invoke: Invoke): Transport {
       if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
       return out as T;
     },
+    async desktop<T>(command: DesktopCommand, args: Args = {}): Promise<T> {
+      try {
+        return (await invoke(command, args)) as T;
+      } catch (e) {
+        throw tauriError(e);
+      }
+    },
   };
+}
+
+/** Hands a file to the browser's own download (works in browsers; the desktop webview drops it). */
+function browserDownload(f: FileAnswer): void {
+  const url = URL.createObjectURL(new Blob([f.content], { type: f.media_type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = f.filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 declare global {
@@ -226,6 +285,12 @@ export interface Api {
   /** Remember which step the person is on. */
   setCurrentStep(id: string, step: string): Promise<PathProgressView>;
   gaps(days?: number): Promise<ZeroResultQuery[]>;
+  /** Answer a step's self-check: the core judges it from the content and records it. */
+  answerCheck(id: string, step: string, answer: string): Promise<CheckResult>;
+  /** A completed path's certificate as a file. */
+  certificate(id: string, format: CertificateFormat): Promise<FileAnswer>;
+  /** Save a completed path's certificate: a browser download, or the desktop app's downloads folder. */
+  saveCertificate(id: string, format: CertificateFormat): Promise<SavedFile>;
 }
 
 export function createClient(t: Transport): Api {
@@ -253,6 +318,14 @@ export function createClient(t: Transport): Api {
     setStepDone: (id, step, done) => t.call('set_path_step', { id, body: { step, done } }),
     setCurrentStep: (id, step) => t.call('set_path_current', { id, body: { step } }),
     gaps: (days) => t.call('list_gaps', { days }),
+    answerCheck: (id, step, answer) => t.call('answer_path_check', { id, body: { step, answer } }),
+    certificate: (id, format) => t.call('get_path_certificate', { id, format }),
+    async saveCertificate(id, format) {
+      if (t.desktop) return t.desktop<SavedFile>('save_path_certificate', { id, format });
+      const f = await t.call<FileAnswer>('get_path_certificate', { id, format });
+      browserDownload(f);
+      return { filename: f.filename, path: null };
+    },
   };
 }
 

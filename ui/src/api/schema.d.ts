@@ -225,6 +225,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/paths/{id}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The completion certificate of a path, as a file to save (`Content-Disposition: attachment`).
+         *     Only for completed paths: otherwise 409 `not-completed`. Unsigned and self-reported; it says so.
+         */
+        get: operations["certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/paths/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a step's self-check: the server decides from the content whether it is right,
+         *     records the attempt and answers with the explanation.
+         */
+        post: operations["answer_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/paths/{id}/current": {
         parameters: {
             query?: never;
@@ -408,6 +448,12 @@ export interface components {
             /** @description `patterns`: ids of the patterns used. */
             patterns: string[];
         };
+        CheckBody: {
+            /** @description The option chosen, as text: one of the question's options. */
+            answer: string;
+            /** @description The step's document id. */
+            step: string;
+        };
         /** @description A self-check question on a path step. */
         Checkpoint: {
             /** @description The right answer: one of `options`. */
@@ -431,6 +477,34 @@ export interface components {
             path_id: string;
             /** @description The step ref whose question was answered. */
             step_ref: string;
+        };
+        /** @description The core's verdict on an answer to a step's self-check, decided from the content. */
+        CheckResult: {
+            /** @description The right answer. */
+            answer: string;
+            /** @description Whether the answer given is the right one. */
+            correct: boolean;
+            /** @description Why it is right, as the path explains it. */
+            explain?: string | null;
+            /** @description Every answer to this question so far, this one included. */
+            state: components["schemas"]["CheckState"];
+        };
+        /** @description The person's answers to one step's self-check. */
+        CheckState: {
+            /**
+             * Format: int32
+             * @description How many answers were given.
+             */
+            attempts: number;
+            /**
+             * Format: int32
+             * @description Which attempt (1 = the first) was the first right answer, if any.
+             */
+            correct_on_attempt?: number | null;
+            /** @description The last answer given. */
+            last_answer?: string | null;
+            /** @description Whether the last answer was right. */
+            last_correct: boolean;
         };
         /**
          * @description What kind of problem a diagnostic reports. The code is stable: scripts and content CI may
@@ -719,6 +793,9 @@ export interface components {
         /** @description A training path with the person's progress, for the paths overview and Home. */
         PathCard: {
             complete: boolean;
+            completed_at?: null | components["schemas"]["Timestamp"];
+            /** @description The path's content version now: a hash of its title and steps (see [`path_version`]). */
+            content_version: string;
             /**
              * Format: int32
              * @description Sum of the steps' minutes, or their reading time where a step gives none.
@@ -775,10 +852,13 @@ export interface components {
         };
         /** @description One step of a path with its state. */
         PathStepView: {
+            check_state?: null | components["schemas"]["CheckState"];
             doc?: null | components["schemas"]["DocRef"];
             done_at?: null | components["schemas"]["Timestamp"];
             /** @description Added to the path after the person started it. */
             is_new: boolean;
+            /** @description Done, current, new or to do (done wins over new; current over new). */
+            status: components["schemas"]["StepStatus"];
             step: components["schemas"]["Step"];
         };
         /** @description A pattern of the pattern library. */
@@ -936,6 +1016,11 @@ export interface components {
             /** @description The step's document id. */
             step: string;
         };
+        /**
+         * @description Where a step stands for the person.
+         * @enum {string}
+         */
+        StepStatus: "done" | "current" | "new" | "todo";
         /** @description A path step with the document it points to. */
         StepView: {
             doc?: null | components["schemas"]["DocRef"];
@@ -1342,6 +1427,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PathProgressView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    certificate: {
+        parameters: {
+            query: {
+                /** @description `html` (a self-contained, printable page) or `json` (an Open Badges 3.0 style credential). */
+                format: "html" | "json";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/html": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answer_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: {

@@ -36,6 +36,10 @@ export type Note = S['Note'];
 export type PathCard = S['PathCard'];
 export type PathProgressView = S['PathProgressView'];
 export type PathStepView = S['PathStepView'];
+export type StepStatus = S['StepStatus'];
+export type CheckState = S['CheckState'];
+export type CheckResult = S['CheckResult'];
+export type CertificateFormat = 'html' | 'json';
 
 export type ZeroResultQuery = S['ZeroResultQuery'];
 
