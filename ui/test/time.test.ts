@@ -17,5 +17,7 @@ describe('durations', () => {
     const now = Date.UTC(2026, 10, 23, 12);
     expect(formatAge(now / 1000 - 10, now)).toBe('just now');
     expect(formatAge(now / 1000 - 3 * 3600, now)).toBe('3 h ago');
+    expect(formatAge('2026-11-23T11:00:00.000Z', now)).toBe('1 h ago');
+    expect(formatAge('not a date', now)).toBe('not a date');
   });
 });

@@ -21,9 +21,15 @@ export function formatDuration(secs: number): string {
   return `${w} weeks`;
 }
 
-/** How long ago a Unix time (seconds) was, relative to `now` (ms): "just now", "5 min ago". */
-export function formatAge(unixSecs: number, now: number = Date.now()): string {
-  const secs = now / 1000 - unixSecs;
+/** Unix seconds (review times) or an RFC 3339 string (personal-store times) as Unix seconds. */
+export function toUnixSeconds(t: number | string): number {
+  return typeof t === 'number' ? t : new Date(t).getTime() / 1000;
+}
+
+/** How long ago a time was, relative to `now` (ms): "just now", "5 min ago". */
+export function formatAge(t: number | string, now: number = Date.now()): string {
+  const secs = now / 1000 - toUnixSeconds(t);
+  if (Number.isNaN(secs)) return String(t);
   if (secs < 45) return 'just now';
   return `${formatDuration(secs)} ago`;
 }
