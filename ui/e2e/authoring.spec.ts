@@ -1,0 +1,245 @@
+// Authoring, review and publishing through the browser, against a real `guildhall serve` over a
+// throw-away copy of the starter content that is its own git repository, with two real identities
+// (an author who is a citizen developer, a reviewer who is a mentor) switched with `git config`.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { AUTHOR, AuthoringHub, REVIEWER, watchConsole } from './helpers';
+
+const TITLE = 'Faster expense claims';
+const DOC = 'faster-expense-claims';
+
+async function axe(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+test.describe('on the project content (inside the project repository)', () => {
+  test('the editor and the review queue explain that authoring needs a hub folder of its own', async ({ page }) => {
+    const problems = watchConsole(page);
+    for (const path of ['/#/write', '/#/review', '/#/changelog', '/#/history/retry-with-backoff']) {
+      await page.goto(path);
+      await expect(page.getByRole('alert')).toContainText('Authoring needs a hub folder of its own');
+      await expect(page.getByRole('alert')).toContainText('inside the git repository');
+    }
+    // The document page still offers Edit and History; they lead to the same explanation.
+    await page.goto('/#/doc/retry-with-backoff');
+    await page.getByRole('link', { name: 'Edit this page' }).click();
+    await expect(page.getByRole('alert')).toContainText('Authoring needs a hub folder of its own');
+    expect(problems).toEqual([]);
+  });
+});
+
+test.describe.serial('draft → propose → changes requested → revise → approve → published', () => {
+  let hub: AuthoringHub;
+  let proposalUrl = '';
+
+  test.beforeAll(async () => {
+    hub = await AuthoringHub.start();
+  });
+  test.afterAll(async () => {
+    await hub?.stop();
+  });
+
+  const editor = (page: Page) => page.getByRole('textbox', { name: 'Markdown' });
+  const preview = (page: Page) => page.getByRole('region', { name: 'Preview' });
+  const problemsList = (page: Page) => page.getByRole('region', { name: /^Problems/ });
+
+  test('the author writes a case study from the template, with live preview and inline problems', async ({ page }) => {
+    const problems = watchConsole(page);
+    hub.actAs(AUTHOR);
+    await page.goto(`${hub.url}/#/write`);
+    await expect(page.getByText(`Writing as ${AUTHOR.name}`)).toBeVisible();
+    await expect(page.getByRole('complementary', { name: 'My drafts' })).toContainText('No drafts yet');
+
+    await page.getByRole('radio', { name: /Case study/ }).check();
+    await page.getByLabel('Title').fill(TITLE);
+    await expect(page.getByText(`case-studies/${DOC}.md`)).toBeVisible();
+    await page.getByRole('button', { name: 'Start case study' }).click();
+
+    await expect(page).toHaveURL(/#\/write\?draft=/);
+    await expect(editor(page)).toHaveValue(/title: "Faster expense claims"/);
+    await expect(editor(page)).toHaveValue(/metrics:/);
+    await expect(page.getByLabel('File')).toHaveValue(`case-studies/${DOC}.md`);
+    // The server renders the preview: the template's sections and its metrics table.
+    await expect(preview(page).getByRole('heading', { name: 'What we built' })).toBeVisible();
+    await expect(preview(page).locator('table')).toContainText('Before');
+
+    // A glossary mention is highlighted as on published pages; a broken wikilink is an error on
+    // its line, listed under Problems and marked in the gutter.
+    const text = `${(await editor(page).inputValue()).trimEnd()}\n\nClaims now retry with jitter. See [[no-such-pattern]].\n`;
+    await editor(page).fill(text);
+    await expect(preview(page).locator('a.term', { hasText: /jitter/i }).first()).toBeVisible();
+    const broken = problemsList(page).getByRole('button', { name: /Error.*no-such-pattern/ });
+    await expect(broken).toBeVisible();
+    const line = text.split('\n').findIndex((l) => l.includes('[[no-such-pattern]]')) + 1;
+    await expect(broken).toContainText(`Line ${line}`);
+    await expect(page.getByText(/Not ready to propose: .*Fix the error/)).toBeVisible();
+
+    // Clicking the problem puts the caret on its line.
+    await broken.click();
+    await expect(editor(page)).toBeFocused();
+    const caretLine = await editor(page).evaluate((el: HTMLTextAreaElement) => el.value.slice(0, el.selectionStart).split('\n').length);
+    expect(caretLine).toBe(line);
+
+    // Fixing the link clears the problem.
+    await editor(page).fill(text.replace('[[no-such-pattern]]', '[[retry-with-backoff]]'));
+    await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
+    await expect(page.getByText('Ready to propose')).toBeVisible();
+    await page.getByLabel('Why this change').fill('Finance asked for the before/after figures to be shared.');
+    await expect(page.getByRole('status').filter({ hasText: /^Saved$/ })).toBeVisible({ timeout: 10_000 });
+
+    // The draft survives a reload (autosaved on the server).
+    await page.reload();
+    await expect(editor(page)).toHaveValue(/Claims now retry with jitter\. See \[\[retry-with-backoff\]\]/);
+    await expect(page.getByLabel('Why this change')).toHaveValue('Finance asked for the before/after figures to be shared.');
+    await expect(page.getByRole('complementary', { name: 'My drafts' }).getByRole('link', { name: TITLE })).toBeVisible();
+    expect(problems).toEqual([]);
+  });
+
+  test('the author proposes it with Ctrl+Enter', async ({ page }) => {
+    hub.actAs(AUTHOR);
+    await page.goto(`${hub.url}/#/write`);
+    await page.getByRole('complementary', { name: 'My drafts' }).getByRole('link', { name: TITLE }).click();
+    await expect(editor(page)).toHaveValue(/Claims now retry/);
+    await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
+    await editor(page).focus();
+    await page.keyboard.press('Control+Enter');
+    const dialog = page.getByRole('dialog', { name: 'Propose for review' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel('Title')).toHaveValue(TITLE);
+    await dialog.getByRole('button', { name: 'Propose', exact: true }).click();
+
+    await expect(page).toHaveURL(/#\/review\//);
+    proposalUrl = page.url();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(TITLE);
+    await expect(page.getByText('Waiting for review').first()).toBeVisible();
+    // Authors do not review their own proposals: no decision buttons for them.
+    await expect(page.getByRole('button', { name: 'Approve and publish' })).toHaveCount(0);
+  });
+
+  test('the reviewer finds it in the queue, sees before/after and the diff, and requests changes', async ({ page }) => {
+    const problems = watchConsole(page);
+    hub.actAs(REVIEWER);
+    await page.goto(`${hub.url}/#/review`);
+    const row = page.getByRole('region', { name: /Waiting for review/ }).getByRole('row', { name: new RegExp(TITLE) });
+    await expect(row).toContainText(AUTHOR.name);
+    await expect(row).toContainText('Case study');
+    await row.getByRole('link', { name: TITLE }).click();
+
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(TITLE);
+    await expect(page.getByRole('region', { name: `Before: case-studies/${DOC}.md` })).toContainText('A new page');
+    await expect(page.getByRole('region', { name: `After: case-studies/${DOC}.md` }).getByRole('heading', { name: 'What we built' })).toBeVisible();
+    const diff = page.getByRole('region', { name: `Line changes of case-studies/${DOC}.md` });
+    await expect(diff).toContainText('lines added');
+    const added = diff.locator('tr.add', { hasText: 'Claims now retry with jitter' });
+    await expect(added).toContainText('+');
+    await expect(added).toContainText('added');
+
+    // A comment is required to request changes.
+    await page.getByRole('button', { name: 'Request changes' }).click();
+    await expect(page.getByRole('alert')).toContainText('comment is required');
+    await page.getByRole('textbox', { name: /^Comment/ }).fill('Please name the department.');
+    await page.getByRole('button', { name: 'Request changes' }).click();
+    await expect(page.getByText(`Sent back to ${AUTHOR.name}`)).toBeVisible();
+    await expect(page.getByText('Changes requested').first()).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Comments and history' })).toContainText('Please name the department.');
+    expect(problems).toEqual([]);
+  });
+
+  test('the author revises and proposes again', async ({ page }) => {
+    hub.actAs(AUTHOR);
+    await page.goto(proposalUrl);
+    await expect(page.getByRole('region', { name: 'Comments and history' })).toContainText('Please name the department.');
+    await page.getByRole('button', { name: 'Revise' }).click();
+    await expect(page).toHaveURL(/#\/write\?draft=/);
+    await expect(editor(page)).toHaveValue(/Claims now retry/);
+    const before = await editor(page).inputValue();
+    expect(before).toMatch(/^department: .*$/m);
+    await editor(page).fill(before.replace(/^department: .*$/m, 'department: Finance'));
+    await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
+    await page.keyboard.press('Control+s');
+    await expect(page.getByRole('status').filter({ hasText: /^Saved$/ })).toBeVisible();
+    await page.getByRole('button', { name: 'Propose…' }).click();
+    await page.getByRole('dialog', { name: 'Propose for review' }).getByRole('button', { name: 'Propose', exact: true }).click();
+    await expect(page).toHaveURL(/#\/review\//);
+    await expect(page.getByText('revision 2')).toBeVisible();
+  });
+
+  test('the reviewer approves; the case study is published, searchable, in its history and the changelog', async ({ page }) => {
+    const problems = watchConsole(page);
+    hub.actAs(REVIEWER);
+    await page.goto(proposalUrl);
+    const diff = page.getByRole('region', { name: `Line changes of case-studies/${DOC}.md` });
+    await expect(diff).toContainText('department: Finance');
+    await page.getByRole('button', { name: 'Approve and publish' }).click();
+    await expect(page.getByText('Approved and published')).toBeVisible();
+
+    await page.goto(`${hub.url}/#/doc/${DOC}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(TITLE);
+    await expect(page.getByText('Finance', { exact: true })).toBeVisible();
+
+    await page.goto(`${hub.url}/#/search?q=${encodeURIComponent('faster expense claims')}`);
+    await expect(page.locator('#search-results').getByRole('link', { name: TITLE })).toBeVisible();
+
+    await page.goto(`${hub.url}/#/doc/${DOC}`);
+    await page.getByRole('link', { name: 'History' }).click();
+    const first = page.getByRole('row').filter({ hasText: TITLE }).first();
+    await expect(first).toContainText(AUTHOR.name);
+    await expect(first).toContainText(REVIEWER.name);
+    await expect(first).toContainText('Finance asked for the before/after figures to be shared.');
+
+    await page.goto(`${hub.url}/#/changelog`);
+    const entry = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: TITLE }) });
+    await expect(entry).toContainText(AUTHOR.name);
+    await expect(entry).toContainText(REVIEWER.name);
+    await expect(entry.getByText('Proposal to approval')).toBeVisible();
+    await page.getByLabel('Kind').selectOption('pattern');
+    await expect(page.getByRole('heading', { name: TITLE })).toHaveCount(0);
+    await page.getByLabel('Kind').selectOption('case-study');
+    await expect(page.getByRole('heading', { name: TITLE })).toBeVisible();
+
+    // What git recorded on main.
+    const log = hub.log();
+    expect(log).toMatch(new RegExp(`Requested-by: ${AUTHOR.name}`));
+    expect(log).toMatch(new RegExp(`Approved-by: ${REVIEWER.name}`));
+    expect(problems).toEqual([]);
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`authoring screens are accessible in the ${theme} theme (axe), with screenshots`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: theme });
+      hub.actAs(AUTHOR);
+      const screens: Array<[string, string]> = [
+        ['write-chooser', '/#/write'],
+        ['review-queue', '/#/review'],
+        ['proposal', proposalUrl.slice(proposalUrl.indexOf('/#/'))],
+        ['history', `/#/history/${DOC}`],
+        ['changelog', '/#/changelog'],
+      ];
+      for (const [name, path] of screens) {
+        await page.goto(`${hub.url}${path}`);
+        await expect(page.locator('main h1')).toBeVisible();
+        await expect(page.getByText('Loading…')).toHaveCount(0);
+        expect(await axe(page), `${name} (${theme})`).toEqual([]);
+        await page.screenshot({ path: `test-results/screens/${name}-${theme}.png`, fullPage: true });
+      }
+      // The editor with a draft open, problems listed and the preview rendered.
+      await page.goto(`${hub.url}/#/write?doc=${DOC}`);
+      await expect(page).toHaveURL(/#\/write\?draft=/);
+      await editor(page).fill((await editor(page).inputValue()) + '\nSee [[missing-page]].\n');
+      await expect(problemsList(page).getByRole('button', { name: /missing-page/ })).toBeVisible();
+      expect(await axe(page), `write-draft (${theme})`).toEqual([]);
+      await page.screenshot({ path: `test-results/screens/write-draft-${theme}.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Delete draft' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete this draft?' });
+      await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      await page.keyboard.press('Escape');
+      await expect(confirm).toHaveCount(0);
+      await page.getByRole('button', { name: 'Delete draft' }).click();
+      await confirm.getByRole('button', { name: 'Delete draft' }).click();
+      await expect(page).toHaveURL(/#\/write$/);
+    });
+  }
+});
