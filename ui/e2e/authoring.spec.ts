@@ -3,7 +3,7 @@
 // (an author who is a citizen developer, a reviewer who is a mentor) switched with `git config`.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { AUTHOR, AuthoringHub, REVIEWER, watchConsole } from './helpers';
+import { ADMIN, AUTHOR, AuthoringHub, REVIEWER, watchConsole } from './helpers';
 
 const TITLE = 'Faster expense claims';
 const DOC = 'faster-expense-claims';
@@ -204,6 +204,59 @@ test.describe.serial('draft → propose → changes requested → revise → app
     const log = hub.log();
     expect(log).toMatch(new RegExp(`Requested-by: ${AUTHOR.name}`));
     expect(log).toMatch(new RegExp(`Approved-by: ${REVIEWER.name}`));
+    expect(problems).toEqual([]);
+  });
+
+  test('an edit of the published page, a diff between versions, and an admin rolling back directly', async ({ page }) => {
+    const problems = watchConsole(page);
+    hub.actAs(AUTHOR);
+    await page.goto(`${hub.url}/#/doc/${DOC}`);
+    await page.getByRole('link', { name: 'Edit this page' }).click();
+    await expect(page).toHaveURL(/#\/write\?draft=/);
+    await expect(page.getByLabel('Title of the change')).toHaveValue(`Update ${TITLE}`);
+    await editor(page).fill((await editor(page).inputValue()).replace('department: Finance', 'department: Finance and Procurement'));
+    await page.getByLabel('Why this change').fill('Procurement joined the project.');
+    await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
+    await page.getByRole('button', { name: 'Propose…' }).click();
+    await page.getByRole('dialog', { name: 'Propose for review' }).getByRole('button', { name: 'Propose', exact: true }).click();
+    await expect(page).toHaveURL(/#\/review\//);
+
+    hub.actAs(REVIEWER);
+    // The same address: reload so the screen asks again who is looking.
+    await page.reload();
+    await expect(page.getByRole('region', { name: `Line changes of case-studies/${DOC}.md` })).toContainText('department: Finance and Procurement');
+    await page.getByRole('button', { name: 'Approve and publish' }).click();
+    await expect(page.getByText('Approved and published')).toBeVisible();
+
+    // Two versions: the newest is compared with the one before by default.
+    await page.goto(`${hub.url}/#/history/${DOC}`);
+    const rows = page.getByRole('table', { name: /^Published versions/ }).getByRole('row');
+    await expect(rows).toHaveCount(3);
+    const diff = page.getByRole('region', { name: 'Changes between the two versions' });
+    await expect(diff.locator('tr.del', { hasText: 'department: Finance' })).toContainText('-');
+    await expect(diff.locator('tr.add', { hasText: 'department: Finance and Procurement' })).toContainText('+');
+    // Mentors do not get the direct rollback.
+    await rows.nth(2).getByRole('button', { name: /Roll back to this/ }).click();
+    const dialog = page.getByRole('dialog', { name: /Roll back to/ });
+    await expect(dialog.getByRole('checkbox')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+
+    hub.actAs(ADMIN);
+    await page.reload();
+    await rows.nth(2).getByRole('button', { name: /Roll back to this/ }).click();
+    await dialog.getByRole('button', { name: 'Propose the rollback' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('the reason is required');
+    await dialog.getByLabel(/Why roll back/).fill('Procurement left the project again.');
+    await dialog.getByRole('checkbox', { name: /Roll back directly/ }).check();
+    await dialog.getByRole('button', { name: 'Roll back now' }).click();
+    await expect(page.getByText('Rolled back: the old version is published again.')).toBeVisible();
+    await expect(rows).toHaveCount(4);
+    await expect(rows.nth(1)).toContainText(`Rolled back directly by ${ADMIN.name}`);
+    await expect(rows.nth(1)).toContainText('Procurement left the project again.');
+
+    await page.goto(`${hub.url}/#/doc/${DOC}`);
+    await expect(page.getByText('Finance', { exact: true })).toBeVisible();
     expect(problems).toEqual([]);
   });
 

@@ -75,6 +75,7 @@ export interface Member {
 
 export const AUTHOR: Member = { name: 'Hannah Schulz', email: 'hannah.schulz@northbridge.example' }; // citizen-developer
 export const REVIEWER: Member = { name: 'Priya Raman', email: 'priya.raman@northbridge.example' }; // mentor, data-steward
+export const ADMIN: Member = { name: 'Amara Okafor', email: 'amara.okafor@northbridge.example' }; // admin, mentor
 
 /**
  * A second, private `guildhall serve` over a throw-away copy of `content/` that is a git
