@@ -276,6 +276,8 @@ test.describe.serial('draft → propose → changes requested → revise → app
         await expect(page.locator('main h1')).toBeVisible();
         await expect(page.getByText('Loading…')).toHaveCount(0);
         expect(await axe(page), `${name} (${theme})`).toEqual([]);
+        // Wide tables scroll inside their box; the page itself never scrolls sideways.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${name} overflows`).toBeLessThanOrEqual(0);
         await page.screenshot({ path: `test-results/screens/${name}-${theme}.png`, fullPage: true });
       }
       // The editor with a draft open, problems listed and the preview rendered.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatDuration } from '../src/lib/time';
+import { formatAge, formatDuration, personName } from '../src/lib/time';
 
 describe('durations', () => {
   it('reads like a person would say it', () => {
@@ -19,5 +19,14 @@ describe('durations', () => {
     expect(formatAge(now / 1000 - 3 * 3600, now)).toBe('3 h ago');
     expect(formatAge('2026-11-23T11:00:00.000Z', now)).toBe('1 h ago');
     expect(formatAge('not a date', now)).toBe('not a date');
+  });
+});
+
+describe('people from git trailers', () => {
+  it('shows the name without the e-mail', () => {
+    expect(personName('Hannah Schulz <hannah.schulz@northbridge.example>')).toBe('Hannah Schulz');
+    expect(personName('Priya Raman')).toBe('Priya Raman');
+    expect(personName(null)).toBe('—');
+    expect(personName('<only@mail>')).toBe('<only@mail>');
   });
 });

@@ -46,3 +46,9 @@ export function isoTime(t: number | string): string {
   const d = typeof t === 'number' ? new Date(t * 1000) : new Date(t);
   return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
+
+/** "Hannah Schulz <hannah@example.org>" (as git trailers write people) -> "Hannah Schulz". */
+export function personName(who: string | null | undefined): string {
+  if (!who) return '—';
+  return who.replace(/\s*<[^>]*>\s*$/, '') || who;
+}
