@@ -124,6 +124,31 @@ impl Catalog {
             diagnostics.extend(d);
             docs.extend(doc);
         }
+        Catalog::link(name, config, docs, diagnostics, assets, opts)
+    }
+
+    /// This hub with one Markdown file replaced by `bytes` (or added), linked and checked
+    /// anew without reading anything from disk: what an editor's preview shows. The other
+    /// documents are reused as they were parsed; only the new file is parsed. Diagnostics of
+    /// the other files' own parsing are not repeated (the result's diagnostics are those of
+    /// linking the whole hub, plus the new file's).
+    pub fn with_document(&self, path: &str, bytes: &[u8], opts: &LoadOptions) -> Catalog {
+        let mut docs: Vec<Document> = self.docs.iter().filter(|d| d.path != path).cloned().collect();
+        let (doc, diagnostics) = parse_document(path, bytes, &opts.limits);
+        docs.extend(doc);
+        Catalog::link(&self.name, self.config.clone(), docs, diagnostics, self.assets.clone(), opts)
+    }
+
+    /// Links and checks parsed documents (ids, links, references, glossary, stale and orphan
+    /// pages).
+    fn link(
+        name: &str,
+        config: HubConfig,
+        mut docs: Vec<Document>,
+        mut diagnostics: Vec<Diagnostic>,
+        assets: Assets,
+        opts: &LoadOptions,
+    ) -> Catalog {
         docs.sort_by(|a, b| a.path.cmp(&b.path));
 
         // Ids: a file whose name is its id keeps it, else the first in path order; the others

@@ -32,14 +32,19 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 mod authoring;
+mod drafts;
 mod eval;
 mod paths;
 mod personal;
+mod templates;
 mod views;
 mod watch;
+pub use authoring::{FileChangeKind, IdentityView, ProposalFile, ProposalView, RollbackOutcome};
+pub use drafts::{Draft, DraftUpdate, NewDraft, Preview, PreviewRequest, check_draft_path};
 pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir};
 pub use personal::{BookmarkView, MAX_NOTE_BYTES, PathCard, PathProgressView, PathStepView, RecentItem};
+pub use templates::{Template, TemplateKind};
 pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, Overview, StepView, TermCard};
 pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
 
@@ -110,6 +115,9 @@ pub enum Error {
     /// uncommitted edits) or failed (git, I/O); [`ReviewError::is_refusal`] tells which.
     #[error(transparent)]
     Review(#[from] ReviewError),
+    /// No draft has this id.
+    #[error("no draft has the id `{0}`")]
+    UnknownDraft(String),
     /// A judgments file line is malformed.
     #[error("judgments line {line}: {message}")]
     Judgments { line: usize, message: String },

@@ -39,3 +39,27 @@ export type PathStepView = S['PathStepView'];
 
 export type ZeroResultQuery = S['ZeroResultQuery'];
 export type PersonalData = S['PersonalData'];
+
+export type Template = S['Template'];
+export type TemplateKind = S['TemplateKind'];
+export type Draft = S['Draft'];
+export type NewDraft = S['NewDraft'];
+export type DraftUpdate = S['DraftUpdate'];
+export type PreviewRequest = S['PreviewRequest'];
+export type Preview = S['Preview'];
+export type IdentityView = S['IdentityView'];
+export type ChangeKind = S['ChangeKind'];
+export type Proposal = S['Proposal'];
+export type ProposalStatus = S['Status'];
+export type Person = S['Person'];
+export type Comment = S['Comment'];
+export type ProposalView = S['ProposalView'];
+export type ProposalFile = S['ProposalFile'];
+export type FileChangeKind = S['FileChangeKind'];
+export type Published = S['Published'];
+export type Version = S['Version'];
+export type ChangelogEntry = S['ChangelogEntry'];
+export type RollbackOutcome = S['RollbackOutcome'];
+export type CommentBody = S['CommentBody'];
+export type RollbackBody = S['RollbackBody'];
+export type DiffView = S['DiffView'];
