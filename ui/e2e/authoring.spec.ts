@@ -104,6 +104,14 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await page.getByRole('complementary', { name: 'My drafts' }).getByRole('link', { name: TITLE }).click();
     await expect(editor(page)).toHaveValue(/Claims now retry/);
     await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
+    // The shortcuts are listed (? outside a text box), and Esc closes the list.
+    await page.locator('main h1').click();
+    await page.keyboard.press('?');
+    const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(shortcuts).toContainText('Save the draft now');
+    await expect(shortcuts).toContainText('Propose the draft for review');
+    await page.keyboard.press('Escape');
+    await expect(shortcuts).toHaveCount(0);
     await editor(page).focus();
     await page.keyboard.press('Control+Enter');
     const dialog = page.getByRole('dialog', { name: 'Propose for review' });
