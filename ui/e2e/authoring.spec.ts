@@ -76,6 +76,12 @@ test.describe.serial('draft → propose → changes requested → revise → app
     const line = text.split('\n').findIndex((l) => l.includes('[[no-such-pattern]]')) + 1;
     await expect(broken).toContainText(`Line ${line}`);
     await expect(page.getByText(/Not ready to propose: .*Fix the error/)).toBeVisible();
+    // Propose says why it cannot, and Ctrl+Enter goes to the problem instead of opening the dialog.
+    await expect(page.getByRole('button', { name: 'Propose…' })).toHaveAttribute('aria-disabled', 'true');
+    await editor(page).focus();
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByRole('dialog', { name: 'Propose for review' })).toHaveCount(0);
+    await expect(broken).toBeFocused();
 
     // Clicking the problem puts the caret on its line.
     await broken.click();
@@ -87,6 +93,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await editor(page).fill(text.replace('[[no-such-pattern]]', '[[retry-with-backoff]]'));
     await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
     await expect(page.getByText('Ready to propose')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Propose…' })).toHaveAttribute('aria-disabled', 'false');
     await page.getByLabel('Why this change').fill('Finance asked for the before/after figures to be shared.');
     await expect(page.getByRole('status').filter({ hasText: /^Saved$/ })).toBeVisible({ timeout: 10_000 });
 
