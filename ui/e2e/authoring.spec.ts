@@ -312,4 +312,18 @@ test.describe.serial('draft → propose → changes requested → revise → app
       await expect(page).toHaveURL(/#\/write$/);
     });
   }
+
+  test('someone who is not a member is told how to become one', async ({ page }) => {
+    hub.actAs({ name: 'Mallory Visitor', email: 'mallory@example.org' });
+    try {
+      await page.goto(`${hub.url}/#/write`);
+      const alert = page.getByRole('alert');
+      await expect(alert).toContainText('Guildhall does not know who you are yet');
+      await expect(alert).toContainText('mallory@example.org');
+      await expect(alert).toContainText('[[members]]');
+      await expect(page.getByRole('button', { name: /^Start/ })).toHaveCount(0);
+    } finally {
+      hub.actAs(AUTHOR);
+    }
+  });
 });
