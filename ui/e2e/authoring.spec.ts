@@ -270,6 +270,10 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await expect(rows.nth(1)).toContainText(`Rolled back directly by ${ADMIN.name}`);
     await expect(rows.nth(1)).toContainText('Procurement left the project again.');
 
+    await page.goto(`${hub.url}/#/changelog`);
+    const rolledBack = page.getByRole('listitem').filter({ hasText: 'Procurement left the project again.' });
+    await expect(rolledBack).toContainText(new RegExp(`Rolled back directly by\\s*${ADMIN.name}`));
+
     await page.goto(`${hub.url}/#/doc/${DOC}`);
     await expect(page.getByText('Finance', { exact: true })).toBeVisible();
     expect(problems).toEqual([]);
