@@ -141,7 +141,15 @@ test.describe.serial('draft → propose → changes requested → revise → app
     const row = page.getByRole('region', { name: /Waiting for review/ }).getByRole('row', { name: new RegExp(TITLE) });
     await expect(row).toContainText(AUTHOR.name);
     await expect(row).toContainText('Case study');
+    await expect(row).toContainText('You can review');
+    // The queue with something in it: axe, and a screenshot to look at.
+    expect(await axe(page), 'review queue with a proposal').toEqual([]);
+    await page.screenshot({ path: 'test-results/screens/review-queue-waiting.png', fullPage: true });
     await row.getByRole('link', { name: TITLE }).click();
+    // The proposal as its reviewer sees it, before deciding.
+    await expect(page.getByRole('button', { name: 'Approve and publish' })).toBeVisible();
+    expect(await axe(page), 'proposal, open for review').toEqual([]);
+    await page.screenshot({ path: 'test-results/screens/proposal-open.png', fullPage: true });
 
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(TITLE);
     await expect(page.getByRole('region', { name: `Before: case-studies/${DOC}.md` })).toContainText('A new page');
