@@ -156,6 +156,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await expect(page.getByRole('region', { name: `After: case-studies/${DOC}.md` }).getByRole('heading', { name: 'What we built' })).toBeVisible();
     const diff = page.getByRole('region', { name: `Line changes of case-studies/${DOC}.md` });
     await expect(diff).toContainText('lines added');
+    await expect(diff.getByRole('heading', { name: /new file/ })).toBeVisible();
     const added = diff.locator('tr.add', { hasText: 'Claims now retry with jitter' });
     await expect(added).toContainText('+');
     await expect(added).toContainText('added');

@@ -67,6 +67,15 @@ deleted file mode 100644
     expect(deleted[0]).toMatchObject({ path: 'old.md', change: 'deleted', newPath: null, removed: 1 });
   });
 
+  it('knows a new or deleted file from its hunk when the headers name the same path on both sides', () => {
+    const [added] = parseUnifiedDiff('--- a/case-studies/x.md\n+++ b/case-studies/x.md\n@@ -0,0 +1,2 @@\n+---\n+title: X\n');
+    expect(added).toMatchObject({ path: 'case-studies/x.md', change: 'added', added: 2 });
+    const [gone] = parseUnifiedDiff('--- a/x.md\n+++ b/x.md\n@@ -1,2 +0,0 @@\n-a\n-b\n');
+    expect(gone).toMatchObject({ path: 'x.md', change: 'deleted', removed: 2 });
+    const [edited] = parseUnifiedDiff('--- a/x.md\n+++ b/x.md\n@@ -1 +1 @@\n-a\n+b\n');
+    expect(edited!.change).toBe('modified');
+  });
+
   it('keeps several files apart and reads plain diff -u output', () => {
     const two = parseUnifiedDiff(`--- a/x.md
 +++ b/x.md

@@ -19,6 +19,9 @@ export interface DiffHunk {
   section: string;
   oldStart: number;
   newStart: number;
+  /** How many lines the hunk covers on each side (0,0 on the old side: the file is new). */
+  oldLines: number;
+  newLines: number;
   lines: DiffLine[];
 }
 
@@ -52,6 +55,11 @@ function newFile(): DiffFile {
 }
 
 function finish(f: DiffFile): DiffFile {
+  // Without git's headers (or with `a/` on both sides), a single hunk from nothing or to nothing
+  // still says what happened.
+  const only = f.hunks.length === 1 ? f.hunks[0] : undefined;
+  if (only && only.oldStart === 0 && only.oldLines === 0 && f.oldPath !== null && f.newPath !== null && f.oldPath === f.newPath) f.oldPath = null;
+  else if (only && only.newStart === 0 && only.newLines === 0 && f.oldPath !== null && f.newPath !== null && f.oldPath === f.newPath) f.newPath = null;
   if (f.oldPath === null && f.newPath !== null) f.change = 'added';
   else if (f.newPath === null && f.oldPath !== null) f.change = 'deleted';
   else if (f.change !== 'renamed' && f.oldPath !== null && f.newPath !== null && f.oldPath !== f.newPath) f.change = 'renamed';
@@ -133,13 +141,21 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
     }
     const m = HUNK.exec(line);
     if (m) {
-      const hunk: DiffHunk = { header: line, section: (m[5] ?? '').trim(), oldStart: Number(m[1]), newStart: Number(m[3]), lines: [] };
+      const hunk: DiffHunk = {
+        header: line,
+        section: (m[5] ?? '').trim(),
+        oldStart: Number(m[1]),
+        newStart: Number(m[3]),
+        oldLines: m[2] === undefined ? 1 : Number(m[2]),
+        newLines: m[4] === undefined ? 1 : Number(m[4]),
+        lines: [],
+      };
       current().hunks.push(hunk);
       st.hunk = hunk;
       st.oldNo = hunk.oldStart;
       st.newNo = hunk.newStart;
-      st.oldLeft = m[2] === undefined ? 1 : Number(m[2]);
-      st.newLeft = m[4] === undefined ? 1 : Number(m[4]);
+      st.oldLeft = hunk.oldLines;
+      st.newLeft = hunk.newLines;
       continue;
     }
     const f = st.file;
