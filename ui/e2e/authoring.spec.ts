@@ -179,6 +179,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await page.getByRole('button', { name: 'Revise' }).click();
     await expect(page).toHaveURL(/#\/write\?draft=/);
     await expect(editor(page)).toHaveValue(/Claims now retry/);
+    await expect(page.getByLabel('Why this change')).toHaveValue('Finance asked for the before/after figures to be shared.');
     const before = await editor(page).inputValue();
     expect(before).toMatch(/^department: .*$/m);
     await editor(page).fill(before.replace(/^department: .*$/m, 'department: Finance'));
