@@ -200,6 +200,9 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await expect(diff).toContainText('department: Finance');
     await page.getByRole('button', { name: 'Approve and publish' }).click();
     await expect(page.getByText('Approved and published')).toBeVisible();
+    // A published proposal never claims it changed nothing.
+    await expect(page.getByText('Approved', { exact: true })).toBeVisible();
+    await expect(page.getByText('No differences.')).toHaveCount(0);
 
     await page.goto(`${hub.url}/#/doc/${DOC}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(TITLE);
