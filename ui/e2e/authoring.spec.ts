@@ -227,6 +227,11 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await expect(page.getByRole('heading', { name: TITLE })).toHaveCount(0);
     await page.getByLabel('Kind').selectOption('case-study');
     await expect(page.getByRole('heading', { name: TITLE })).toBeVisible();
+    await page.getByLabel('Person').fill('priya');
+    await expect(page).toHaveURL(/person=priya/);
+    await expect(page.getByRole('heading', { name: TITLE })).toBeVisible();
+    await page.getByLabel('Person').fill('nobody-at-all');
+    await expect(page.getByText('No published change matches these filters.')).toBeVisible();
 
     // What git recorded on main.
     const log = hub.log();
