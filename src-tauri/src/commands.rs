@@ -7,8 +7,10 @@ use std::sync::Arc;
 use guildhall_core::content::{Audience, Diagnostic, Kind};
 use guildhall_core::store::{Note, Profile, ZeroResultQuery};
 use guildhall_core::{
-    BookmarkView, CertificateFile, CertificateFormat, CheckResult, DocSummary, DocView, GlossaryLookup, Governance, Hub, Overview,
-    PathCard, PathProgressView, RecentItem, SearchRequest, SearchResponse, TermCard,
+    BookmarkView, CertificateFile, CertificateFormat, ChangeKind, ChangelogEntry, ChangelogFilter, CheckResult,
+    DocSummary, DocView, Draft, DraftUpdate, GlossaryLookup, Governance, Hub, IdentityView, NewDraft, Overview,
+    PathCard, PathProgressView, Preview, PreviewRequest, Proposal, ProposalView, Published, RecentItem,
+    RollbackOutcome, SearchRequest, SearchResponse, Template, TermCard, Version,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -267,4 +269,135 @@ pub async fn save_path_certificate(
         .map_err(|_| CommandError::internal("the command stopped unexpectedly"))?
         .map_err(|e| CommandError::internal(format!("cannot save the certificate: {e}")))?;
     Ok(SavedFile { path: path.0.display().to_string(), filename: path.1 })
+}
+
+// ---- authoring, review, history (the HTTP shell's `authoring` routes) ----------------------
+
+#[tauri::command]
+pub async fn list_templates(state: State<'_, HubState>) -> Answer<Vec<Template>> {
+    with_hub(&state, |h| Ok(h.templates())).await
+}
+
+#[tauri::command]
+pub async fn list_drafts(state: State<'_, HubState>) -> Answer<Vec<Draft>> {
+    with_hub(&state, |h| h.drafts()).await
+}
+
+#[tauri::command]
+pub async fn create_draft(state: State<'_, HubState>, body: serde_json::Value) -> Answer<Draft> {
+    let new: NewDraft = arg("body", body)?;
+    with_hub(&state, move |h| h.create_draft(&new)).await
+}
+
+#[tauri::command]
+pub async fn get_draft(state: State<'_, HubState>, id: String) -> Answer<Draft> {
+    with_hub(&state, move |h| h.draft(&id)).await
+}
+
+#[tauri::command]
+pub async fn save_draft(state: State<'_, HubState>, id: String, body: serde_json::Value) -> Answer<Draft> {
+    let update: DraftUpdate = arg("body", body)?;
+    with_hub(&state, move |h| h.save_draft(&id, &update)).await
+}
+
+#[tauri::command]
+pub async fn delete_draft(state: State<'_, HubState>, id: String) -> Answer<()> {
+    with_hub(&state, move |h| h.delete_draft(&id)).await
+}
+
+#[tauri::command]
+pub async fn preview(state: State<'_, HubState>, body: serde_json::Value) -> Answer<Preview> {
+    let req: PreviewRequest = arg("body", body)?;
+    with_hub(&state, move |h| h.preview(&req)).await
+}
+
+#[tauri::command]
+pub async fn propose_draft(state: State<'_, HubState>, id: String) -> Answer<Proposal> {
+    with_hub(&state, move |h| h.propose_draft(&id)).await
+}
+
+#[tauri::command]
+pub async fn get_identity(state: State<'_, HubState>) -> Answer<IdentityView> {
+    with_hub(&state, |h| h.identity_view()).await
+}
+
+#[tauri::command]
+pub async fn list_proposals(state: State<'_, HubState>) -> Answer<Vec<Proposal>> {
+    with_hub(&state, |h| h.review_queue()).await
+}
+
+#[tauri::command]
+pub async fn get_proposal(state: State<'_, HubState>, id: String) -> Answer<ProposalView> {
+    with_hub(&state, move |h| h.proposal_view(&id)).await
+}
+
+/// The body of `approve_proposal`, `request_changes` and `reject_proposal`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommentBody {
+    #[serde(default)]
+    comment: String,
+}
+
+#[tauri::command]
+pub async fn approve_proposal(state: State<'_, HubState>, id: String, body: serde_json::Value) -> Answer<Published> {
+    let body: CommentBody = arg("body", body)?;
+    with_hub(&state, move |h| h.approve(&id, &body.comment)).await
+}
+
+#[tauri::command]
+pub async fn request_changes(state: State<'_, HubState>, id: String, body: serde_json::Value) -> Answer<Proposal> {
+    let body: CommentBody = arg("body", body)?;
+    with_hub(&state, move |h| h.request_changes(&id, &body.comment)).await
+}
+
+#[tauri::command]
+pub async fn reject_proposal(state: State<'_, HubState>, id: String, body: serde_json::Value) -> Answer<Proposal> {
+    let body: CommentBody = arg("body", body)?;
+    with_hub(&state, move |h| h.reject(&id, &body.comment)).await
+}
+
+#[tauri::command]
+pub async fn get_history(state: State<'_, HubState>, id: String) -> Answer<Vec<Version>> {
+    with_hub(&state, move |h| h.history(&id)).await
+}
+
+/// The answer of `get_diff`.
+#[derive(Debug, serde::Serialize)]
+pub struct DiffView {
+    diff: String,
+}
+
+#[tauri::command]
+pub async fn get_diff(state: State<'_, HubState>, id: String, from: String, to: Option<String>) -> Answer<DiffView> {
+    let to = to.filter(|t| !t.is_empty());
+    with_hub(&state, move |h| h.diff(&id, &from, to.as_deref()).map(|diff| DiffView { diff })).await
+}
+
+/// The body of `rollback`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RollbackBody {
+    version: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    direct: bool,
+}
+
+#[tauri::command]
+pub async fn rollback(state: State<'_, HubState>, id: String, body: serde_json::Value) -> Answer<RollbackOutcome> {
+    let b: RollbackBody = arg("body", body)?;
+    with_hub(&state, move |h| h.rollback(&id, &b.version, &b.reason, b.direct).map(RollbackOutcome::from)).await
+}
+
+#[tauri::command]
+pub async fn get_changelog(
+    state: State<'_, HubState>,
+    kind: Option<serde_json::Value>,
+    person: Option<String>,
+) -> Answer<Vec<ChangelogEntry>> {
+    let kind: Option<ChangeKind> = opt_arg("kind", kind)?;
+    let filter = ChangelogFilter { kind, person: person.filter(|p| !p.trim().is_empty()) };
+    with_hub(&state, move |h| h.changelog(&filter)).await
 }

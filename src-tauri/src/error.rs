@@ -20,6 +20,9 @@ pub struct ErrorDetail {
     pub code: String,
     pub message: String,
     pub suggestions: Vec<String>,
+    /// The content problems behind an `invalid-content` refusal (omitted when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<guildhall_core::content::Diagnostic>,
 }
 
 impl CommandError {
@@ -36,6 +39,7 @@ impl CommandError {
                 code: "internal".into(),
                 message: message.into(),
                 suggestions: Vec::new(),
+                diagnostics: Vec::new(),
             },
         }
     }
@@ -49,6 +53,7 @@ impl From<ApiError> for CommandError {
                 code: e.code.to_string(),
                 message: e.message,
                 suggestions: e.suggestions,
+                diagnostics: e.diagnostics,
             },
         }
     }

@@ -1,3 +1,9 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /**
@@ -22,11 +28,16 @@ export async function resetPersonal(request: APIRequestContext): Promise<void> {
   expect(res.status(), await res.text()).toBe(204);
 }
 
-/** Collect CSP violations and console errors, so every test also checks the strict CSP holds. */
+/**
+ * Collect CSP violations and console errors, so every test also checks the strict CSP holds. The
+ * browser's own "Failed to load resource" lines for answers the screens handle and explain (404 for
+ * an unknown page, 409 `no-repository` for authoring on a hub inside another repository) are not
+ * problems.
+ */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 404/.test(m.text())) {
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[49]/.test(m.text())) {
       problems.push(m.text());
     }
   });
@@ -49,4 +60,95 @@ export const SCREENS = [
   ['settings', '/#/settings'],
   ['governance', '/#/governance'],
   ['not-found', '/#/doc/no-such-page'],
+  // Authoring on the project content is refused (no-repository) and explained; the authoring
+  // screens with real data are scanned in authoring.spec.ts against a hub of its own.
+  ['write-no-repository', '/#/write'],
+  ['review-no-repository', '/#/review'],
+  ['history-no-repository', '/#/history/retry-with-backoff'],
+  ['changelog-no-repository', '/#/changelog'],
 ] as const;
+
+/** A member of the starter hub (content/guildhall.toml) to act as. */
+export interface Member {
+  name: string;
+  email: string;
+}
+
+export const AUTHOR: Member = { name: 'Hannah Schulz', email: 'hannah.schulz@northbridge.example' }; // citizen-developer
+export const REVIEWER: Member = { name: 'Priya Raman', email: 'priya.raman@northbridge.example' }; // mentor, data-steward
+export const ADMIN: Member = { name: 'Amara Okafor', email: 'amara.okafor@northbridge.example' }; // admin, mentor
+
+/**
+ * A second, private `guildhall serve` over a throw-away copy of `content/` that is a git
+ * repository of its own (the project's `content/` is inside the project repository, where authoring
+ * is refused with `no-repository`). The git identity is switched with `git config`, as a person
+ * would; the server reads it on every request.
+ */
+export class AuthoringHub {
+  private constructor(
+    readonly url: string,
+    readonly content: string,
+    private readonly data: string,
+    private readonly server: ChildProcess,
+  ) {}
+
+  static async start(): Promise<AuthoringHub> {
+    const ui = fileURLToPath(new URL('..', import.meta.url));
+    const repo = join(ui, '..');
+    const bin = process.env.GUILDHALL_BIN ?? join(repo, 'target/debug/guildhall');
+    const content = mkdtempSync(join(tmpdir(), 'guildhall-hub-'));
+    const data = mkdtempSync(join(tmpdir(), 'guildhall-hub-data-'));
+    cpSync(join(repo, 'content'), content, { recursive: true });
+    git(content, 'init', '-q', '-b', 'main');
+    AuthoringHub.identity(content, AUTHOR);
+    git(content, 'add', '-A');
+    git(content, 'commit', '-q', '-m', 'Starter content');
+    const server = spawn(bin, ['serve', '--content', content, '--addr', '127.0.0.1:0', '--ui', join(ui, 'dist')], {
+      cwd: content,
+      env: { ...process.env, GUILDHALL_DATA: data },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the authoring hub did not start within 30 s')), 30_000);
+      createInterface({ input: server.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        const m = /(http:\/\/\S+)/.exec(line);
+        if (m) resolve(m[1]!.replace(/\/$/, ''));
+        else reject(new Error(`unexpected first line from guildhall serve: ${line}`));
+      });
+      server.once('exit', (code) => reject(new Error(`guildhall serve exited with ${code}`)));
+    });
+    return new AuthoringHub(url, content, data, server);
+  }
+
+  private static identity(dir: string, who: Member): void {
+    git(dir, 'config', 'user.name', who.name);
+    git(dir, 'config', 'user.email', who.email);
+  }
+
+  /** Act as this member from now on. */
+  actAs(who: Member): void {
+    AuthoringHub.identity(this.content, who);
+  }
+
+  /** The published `main` log, for assertions about what git recorded. */
+  log(): string {
+    return git(this.content, 'log', '--format=%B%x00', 'main');
+  }
+
+  async stop(): Promise<void> {
+    if (this.server.exitCode === null) {
+      const exited = new Promise((r) => this.server.once('exit', r));
+      this.server.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(this.content, { recursive: true, force: true });
+    rmSync(this.data, { recursive: true, force: true });
+  }
+}
+
+function git(dir: string, ...args: string[]): string {
+  const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr || r.error}`);
+  return r.stdout;
+}

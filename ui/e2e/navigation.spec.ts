@@ -8,6 +8,9 @@ test('main navigation reaches every screen and marks the current one', async ({ 
     ['Patterns', 'Pattern library'],
     ['Case studies', 'Case studies'],
     ['Glossary', 'Glossary'],
+    ['Write', 'Write'],
+    ['Review', 'Review queue'],
+    ['Changelog', 'Changelog'],
     ['Settings', 'Settings'],
     ['Home', /Welcome/],
   ] as const) {

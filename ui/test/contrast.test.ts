@@ -64,6 +64,11 @@ const PAIRS: Array<[string, string, number]> = [
   ['bg', 'good', 4.5],
   ['accent', 'surface-2', 4.5],
   ['good', 'good-bg', 4.5],
+  // Authoring: diff lines (+/- markers and text on tinted rows), the editor gutter, danger buttons.
+  ['text-muted', 'good-bg', 4.5],
+  ['text-muted', 'bad-bg', 4.5],
+  ['warn', 'warn-bg', 4.5],
+  ['bg', 'bad', 4.5],
 ];
 
 describe('colour tokens meet WCAG AA', () => {

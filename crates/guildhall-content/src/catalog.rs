@@ -124,6 +124,31 @@ impl Catalog {
             diagnostics.extend(d);
             docs.extend(doc);
         }
+        Catalog::link(name, config, docs, diagnostics, assets, opts)
+    }
+
+    /// This hub with one Markdown file replaced by `bytes` (or added), linked and checked
+    /// anew without reading anything from disk: what an editor's preview shows. The other
+    /// documents are reused as they were parsed; only the new file is parsed. Diagnostics of
+    /// the other files' own parsing are not repeated (the result's diagnostics are those of
+    /// linking the whole hub, plus the new file's).
+    pub fn with_document(&self, path: &str, bytes: &[u8], opts: &LoadOptions) -> Catalog {
+        let mut docs: Vec<Document> = self.docs.iter().filter(|d| d.path != path).cloned().collect();
+        let (doc, diagnostics) = parse_document(path, bytes, &opts.limits);
+        docs.extend(doc);
+        Catalog::link(&self.name, self.config.clone(), docs, diagnostics, self.assets.clone(), opts)
+    }
+
+    /// Links and checks parsed documents (ids, links, references, glossary, stale and orphan
+    /// pages).
+    fn link(
+        name: &str,
+        config: HubConfig,
+        mut docs: Vec<Document>,
+        mut diagnostics: Vec<Diagnostic>,
+        assets: Assets,
+        opts: &LoadOptions,
+    ) -> Catalog {
         docs.sort_by(|a, b| a.path.cmp(&b.path));
 
         // Ids: a file whose name is its id keeps it, else the first in path order; the others
@@ -721,6 +746,42 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn src(path: &str, text: &str) -> SourceFile {
+        SourceFile { path: path.to_string(), bytes: Ok(text.as_bytes().to_vec()) }
+    }
+
+    #[test]
+    fn with_document_relinks_one_replaced_file_like_a_full_build() {
+        let opts = LoadOptions::default();
+        let files = [
+            ("patterns/retry.md", "---\ntitle: Retry\n---\nSee [[backoff]].\n"),
+            ("glossary/backoff.md", "---\nterm: Backoff\nplain: Wait.\n---\nUsed by [[retry]].\n"),
+        ];
+        let base =
+            Catalog::build("hub", files.iter().map(|(p, t)| src(p, t)).collect(), Assets::default(), None, &opts);
+        let draft = "---\ntitle: Retry\n---\nSee [[nowhere]]. Backoff helps.\n";
+        let edited = base.with_document("patterns/retry.md", draft.as_bytes(), &opts);
+        let full = Catalog::build(
+            "hub",
+            vec![src("patterns/retry.md", draft), src(files[1].0, files[1].1)],
+            Assets::default(),
+            None,
+            &opts,
+        );
+        assert_eq!(edited.diagnostics(), full.diagnostics());
+        assert!(
+            edited.diagnostics().iter().any(|d| d.code == Code::BrokenLink && d.line == 4),
+            "{:?}",
+            edited.diagnostics()
+        );
+        let i = edited.index_of("retry").expect("retry");
+        assert_eq!(edited.mentions_of(i).count(), 1, "the glossary mention is found in the new text");
+        // A new file is added; the original catalog is untouched.
+        let added = base.with_document("guides/new.md", b"---\ntitle: New\n---\n[[retry]]\n", &opts);
+        assert_eq!(added.documents().len(), 3);
+        assert_eq!(base.documents().len(), 2);
+    }
 
     #[test]
     fn paths_are_normalised_and_cannot_climb_out() {

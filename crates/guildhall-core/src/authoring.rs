@@ -5,12 +5,145 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use guildhall_content::{Catalog, LoadOptions};
-use guildhall_review::{ChangelogEntry, ChangelogFilter, Identity, Proposal, Published, Review, Rollback, Version};
+use guildhall_content::{Catalog, LoadOptions, is_markdown};
+use guildhall_review::{
+    ChangeKind, ChangelogEntry, ChangelogFilter, Identity, Proposal, Published, Review, Rollback, Version,
+};
+use serde::Serialize;
 
 use crate::{Error, Hub};
 
+/// The local identity as the editor and the review screens show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IdentityView {
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<String>,
+    /// The kinds of change this person may approve under the hub's published review rules.
+    pub may_approve: Vec<ChangeKind>,
+}
+
+/// How a file changes in a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum FileChangeKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// One file of a proposal, for the review screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalFile {
+    /// The file, relative to the hub folder.
+    pub path: String,
+    /// The document's id (as proposed, else as published), for Markdown files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    pub change: FileChangeKind,
+    /// The published page as it is on `main` now, sanitized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before_html: Option<String>,
+    /// The page as proposed, sanitized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_html: Option<String>,
+    /// A unified line diff from `main` to the proposal.
+    pub diff: String,
+}
+
+/// A proposal with what it changes and what the local identity may do with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalView {
+    pub proposal: Proposal,
+    pub files: Vec<ProposalFile>,
+    /// Whether the local identity may approve, request changes or reject now.
+    pub can_approve: bool,
+    /// Whether the local identity may revise it (their own, still in review).
+    pub can_revise: bool,
+}
+
+/// What a rollback did: published at once (an admin's direct rollback) or proposed for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RollbackOutcome {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Published>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<Proposal>,
+}
+
+impl From<Rollback> for RollbackOutcome {
+    fn from(r: Rollback) -> RollbackOutcome {
+        match r {
+            Rollback::Published(p) => RollbackOutcome { published: Some(p), proposal: None },
+            Rollback::Proposed(p) => RollbackOutcome { published: None, proposal: Some(*p) },
+        }
+    }
+}
+
 impl Hub {
+    /// The local identity with the kinds of change it may approve.
+    pub fn identity_view(&self) -> Result<IdentityView, Error> {
+        let review = self.repository()?;
+        let who = review.identity()?;
+        let rules = review.rules()?;
+        let may_approve =
+            ChangeKind::ALL.into_iter().filter(|&k| rules.approvers(k).iter().any(|r| who.roles.contains(r))).collect();
+        Ok(IdentityView { name: who.name, email: who.email, roles: who.roles, may_approve })
+    }
+
+    /// One proposal with its files rendered before (on `main` now) and after (as proposed), a
+    /// line diff of each, and whether the local identity may decide on it or revise it.
+    pub fn proposal_view(&self, id: &str) -> Result<ProposalView, Error> {
+        let review = self.repository()?;
+        let who = review.identity()?;
+        let proposal = review.proposal(id)?;
+        let changes = review.proposal_changes(id)?;
+        let markdown = changes.iter().any(|c| is_markdown(&c.path));
+        let (before, after) = if markdown {
+            (Some(review.published_catalog()?), Some(review.proposed_catalog(id)?))
+        } else {
+            (None, None)
+        };
+        let render = |catalog: &Option<Catalog>, path: &str| -> (Option<String>, Option<String>) {
+            let Some(c) = catalog else { return (None, None) };
+            match c.documents().iter().position(|d| d.path == path) {
+                Some(i) => {
+                    let html = c.renderer(self.renderer_options.clone()).render(i).html;
+                    (Some(c.documents()[i].id.clone()), Some(html))
+                }
+                None => (None, None),
+            }
+        };
+        let files = changes
+            .into_iter()
+            .map(|c| {
+                let (before_id, before_html) = if c.before.is_some() { render(&before, &c.path) } else { (None, None) };
+                let (after_id, after_html) = if c.after.is_some() { render(&after, &c.path) } else { (None, None) };
+                let change = match c.change.as_str() {
+                    "added" => FileChangeKind::Added,
+                    "deleted" => FileChangeKind::Deleted,
+                    _ => FileChangeKind::Modified,
+                };
+                ProposalFile {
+                    path: c.path,
+                    doc: after_id.or(before_id),
+                    change,
+                    before_html,
+                    after_html,
+                    diff: c.diff,
+                }
+            })
+            .collect();
+        let can_approve = review.may_review(&who, &proposal)?;
+        let can_revise = review.may_revise(&who, &proposal);
+        Ok(ProposalView { proposal, files, can_approve, can_revise })
+    }
+
     /// The hub's repository, opened (or initialised) now. Opening also finishes a publish that a
     /// crash interrupted.
     pub fn repository(&self) -> Result<Review, Error> {

@@ -33,13 +33,17 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 mod authoring;
 mod certificate;
+mod drafts;
 mod eval;
 mod governance;
 mod paths;
 mod personal;
+mod templates;
 mod views;
 mod watch;
+pub use authoring::{FileChangeKind, IdentityView, ProposalFile, ProposalView, RollbackOutcome};
 pub use certificate::{Certificate, CertificateFile, CertificateFormat, CertificateStep};
+pub use drafts::{Draft, DraftUpdate, NewDraft, Preview, PreviewRequest, check_draft_path};
 pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
 pub use governance::{ApprovalRule, DUE_SOON_DAYS, Governance, MemberView, ReviewedDoc, RoleView};
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir, downloads_dir};
@@ -47,6 +51,7 @@ pub use personal::{
     BookmarkView, CheckResult, CheckState, MAX_NOTE_BYTES, PathCard, PathProgressView, PathStepView, RecentItem,
     StepStatus, path_version,
 };
+pub use templates::{Template, TemplateKind};
 pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, Overview, StepView, TermCard};
 pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
 
@@ -120,6 +125,9 @@ pub enum Error {
     /// A completion certificate was asked for a path the person has not completed.
     #[error("no certificate for `{id}`: the path has not been completed yet (mark every step as done first)")]
     NotCompleted { id: String },
+    /// No draft has this id.
+    #[error("no draft has the id `{0}`")]
+    UnknownDraft(String),
     /// A judgments file line is malformed.
     #[error("judgments line {line}: {message}")]
     Judgments { line: usize, message: String },

@@ -151,7 +151,7 @@ pub struct PathProgressView {
 }
 
 impl Hub {
-    fn store(&self) -> Result<MutexGuard<'_, Store>, Error> {
+    pub(crate) fn store(&self) -> Result<MutexGuard<'_, Store>, Error> {
         self.store.as_ref().map(lock).ok_or(Error::NoStore)
     }
 

@@ -164,12 +164,8 @@ pub(crate) fn term_card(d: &Document) -> Option<TermCard> {
     })
 }
 
-pub(crate) fn document(c: &Catalog, r: &Renderer<'_>, index: usize, today: Date) -> DocView {
-    let d = &c.documents()[index];
-    let page = r.render(index);
-    let refs = |ids: &mut dyn Iterator<Item = &String>| -> Vec<DocRef> {
-        ids.filter_map(|id| c.get(id)).map(DocRef::of).collect()
-    };
+/// The glossary terms a page mentions or links, for hover cards.
+pub(crate) fn hover_terms(c: &Catalog, index: usize) -> Vec<TermCard> {
     let mut terms: Vec<TermCard> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let linked = c.links(index).iter().filter_map(|t| match t {
@@ -183,6 +179,16 @@ pub(crate) fn document(c: &Catalog, r: &Renderer<'_>, index: usize, today: Date)
             terms.push(card);
         }
     }
+    terms
+}
+
+pub(crate) fn document(c: &Catalog, r: &Renderer<'_>, index: usize, today: Date) -> DocView {
+    let d = &c.documents()[index];
+    let page = r.render(index);
+    let refs = |ids: &mut dyn Iterator<Item = &String>| -> Vec<DocRef> {
+        ids.filter_map(|id| c.get(id)).map(DocRef::of).collect()
+    };
+    let terms = hover_terms(c, index);
     let (related, steps) = match &d.fields {
         KindFields::Pattern(p) => (refs(&mut p.related.iter()), Vec::new()),
         KindFields::CaseStudy(cs) => (refs(&mut cs.patterns.iter()), Vec::new()),

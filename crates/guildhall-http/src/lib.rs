@@ -29,6 +29,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 mod api;
+mod authoring;
 mod error;
 mod files;
 mod paths;
@@ -38,6 +39,9 @@ pub use error::ApiError;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// A draft or preview body (a whole document, up to the content loader's 2 MiB, as JSON) may be
+/// this large.
+pub const MAX_DOCUMENT_BODY_BYTES: usize = 5 * 1024 * 1024;
 /// An imported personal-data document may be this large.
 pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
@@ -54,7 +58,10 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
         (name = "search", description = "Offline search with glossary-aware expansion"),
         (name = "personal", description = "Profile, bookmarks, notes, recently viewed, personal data"),
         (name = "paths", description = "Training paths and progress"),
-        (name = "governance", description = "Reports for the hub team")
+        (name = "governance", description = "Reports for the hub team"),
+        (name = "authoring", description = "Templates, drafts, preview and proposing"),
+        (name = "review", description = "The review queue and decisions"),
+        (name = "history", description = "Published versions, diffs, rollback and the changelog")
     )
 )]
 struct ApiDoc;
@@ -72,6 +79,12 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(api::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
         .merge(personal::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
         .merge(paths::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
+        .merge(authoring::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
+        .merge(
+            authoring::document_routes()
+                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BODY_BYTES))
+                .layer(from_fn(announced_limit::<MAX_DOCUMENT_BODY_BYTES>)),
+        )
         .merge(
             personal::import_routes()
                 .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES))

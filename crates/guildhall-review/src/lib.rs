@@ -66,11 +66,18 @@ pub enum ReviewError {
     )]
     NotRepositoryRoot { hub: PathBuf, repo: PathBuf },
     /// The repository has no git user.
-    #[error("no git identity: set `git config user.name` and `git config user.email` in the hub repository")]
-    NoIdentity,
+    #[error(
+        "no git identity: set one in the hub repository with `git -C {} config user.name \"Your Name\"` and `git -C {} config user.email you@example.org`, and make sure guildhall.toml lists that e-mail under [[members]]",
+        hub.display(),
+        hub.display()
+    )]
+    NoIdentity { hub: PathBuf },
     /// The git user is not one of the hub's members.
-    #[error("{name} <{email}> is not a member of this hub (add them to [[members]] in guildhall.toml)")]
-    NotAMember { name: String, email: String },
+    #[error(
+        "{name} <{email}> is not a member of this hub: add a [[members]] entry with email = \"{email}\" and their roles to guildhall.toml (published through review), or set the hub repository's git user to a member with `git -C {} config user.email ...`",
+        hub.display()
+    )]
+    NotAMember { name: String, email: String, hub: PathBuf },
     /// The member lacks a role the action needs.
     #[error("permission denied: {who} cannot {action}{}: needs the role {}", kind.map(|k| format!(" a {k} change")).unwrap_or_default(), roles.join(" or "))]
     Permission { who: String, action: String, kind: Option<ChangeKind>, roles: Vec<String> },
@@ -124,6 +131,7 @@ impl ReviewError {
 
 /// A person as git records them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub name: String,
     pub email: String,
@@ -137,6 +145,7 @@ impl std::fmt::Display for Person {
 
 /// The local identity: the git user and their roles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identity {
     pub name: String,
     pub email: String,
@@ -158,6 +167,7 @@ impl Identity {
 /// Where a proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     Open,
     ChangesRequested,
@@ -178,6 +188,7 @@ impl std::fmt::Display for Status {
 
 /// One event in a proposal's life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     pub by: Person,
     /// Unix seconds.
@@ -204,6 +215,7 @@ struct Pending {
 
 /// A proposed change and its review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     pub id: String,
     pub title: String,
@@ -226,6 +238,7 @@ pub struct Proposal {
     /// The commit on `main` that published it.
     pub published: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pending: Option<Pending>,
 }
 
@@ -238,6 +251,7 @@ impl Proposal {
 
 /// What publishing did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Published {
     /// The new `main` commit.
     pub commit: String,
@@ -249,6 +263,7 @@ pub struct Published {
 
 /// One published version of a document (a commit on `main`'s first-parent line that changed it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Version {
     pub commit: String,
     pub title: String,
@@ -269,6 +284,7 @@ pub struct Version {
 
 /// A published change in the hub-wide changelog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangelogEntry {
     #[serde(flatten)]
     pub version: Version,
@@ -276,6 +292,20 @@ pub struct ChangelogEntry {
     pub kinds: Vec<ChangeKind>,
     /// Seconds from the proposal (its last revision) to its approval.
     pub lead_time_secs: Option<i64>,
+}
+
+/// One file of a proposal (see [`Review::proposal_changes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// The file, relative to the hub folder.
+    pub path: String,
+    /// `added`, `modified` or `deleted`.
+    pub change: String,
+    /// The content on `main` now, and as proposed.
+    pub before: Option<Vec<u8>>,
+    pub after: Option<Vec<u8>>,
+    /// A unified line diff from `before` to `after`.
+    pub diff: String,
 }
 
 /// Filters for [`Review::changelog`].
@@ -382,7 +412,7 @@ impl Review {
         let email = config.get_string("user.email").ok().filter(|s| !s.trim().is_empty());
         let (name, email) = match (name, email) {
             (Some(n), Some(e)) => (n, e),
-            _ => return Err(ReviewError::NoIdentity),
+            _ => return Err(ReviewError::NoIdentity { hub: self.root.clone() }),
         };
         let members = self.published_config()?.members;
         let member = members
@@ -391,7 +421,7 @@ impl Review {
             .or_else(|| members.iter().find(|m| m.email.is_empty() && m.name == name));
         match member {
             Some(m) => Ok(Identity { name: m.name.clone(), email, roles: m.roles.clone() }),
-            None => Err(ReviewError::NotAMember { name, email }),
+            None => Err(ReviewError::NotAMember { name, email, hub: self.root.clone() }),
         }
     }
 
@@ -518,6 +548,99 @@ impl Review {
             }
         }
         self.propose_changes(changes, title, reason, revise)
+    }
+
+    /// Proposes `content` as the new content of the hub file `path` (relative, `/`-separated;
+    /// `None` deletes it), without touching the work tree: what the editor submits. With
+    /// `revise`, the author's own proposal of that id is replaced by this one. The same checks
+    /// as [`Review::propose`] apply (identity, content errors, nothing to propose).
+    pub fn propose_content(
+        &self,
+        path: &str,
+        content: Option<Vec<u8>>,
+        title: &str,
+        reason: &str,
+        revise: Option<&str>,
+    ) -> Result<Proposal, ReviewError> {
+        let rel = self.relative(Path::new(path))?;
+        if content.as_ref().is_some_and(|c| c.len() as u64 > MAX_FILE_BYTES) {
+            return Err(ReviewError::Invalid(format!("`{rel}` is larger than 2 MiB")));
+        }
+        self.propose_changes(vec![(rel, content)], title, reason, revise)
+    }
+
+    /// The published content of a hub file (`None` when `main` does not have it).
+    pub fn published_file(&self, path: &str) -> Result<Option<Vec<u8>>, ReviewError> {
+        tree::file(&self.repo, &self.main_commit()?.tree()?, path)
+    }
+
+    /// The content of a hub file as proposal `id` has it (`None` when it deletes or lacks it).
+    pub fn proposed_file(&self, id: &str, path: &str) -> Result<Option<Vec<u8>>, ReviewError> {
+        let p = self.proposal(id)?;
+        let commit = self.repo.find_commit(Oid::from_str(&p.commit)?)?;
+        tree::file(&self.repo, &commit.tree()?, path)
+    }
+
+    /// The published hub as a catalog (loaded, linked and checked from `main`'s tree).
+    pub fn published_catalog(&self) -> Result<guildhall_content::Catalog, ReviewError> {
+        tree::catalog(&self.repo, &self.main_commit()?.tree()?)
+    }
+
+    /// The hub as proposal `id` would leave it, as a catalog.
+    pub fn proposed_catalog(&self, id: &str) -> Result<guildhall_content::Catalog, ReviewError> {
+        let p = self.proposal(id)?;
+        let commit = self.repo.find_commit(Oid::from_str(&p.commit)?)?;
+        tree::catalog(&self.repo, &commit.tree()?)
+    }
+
+    /// What proposal `id` changes, file by file, against the current `main`: the published and
+    /// the proposed content and a unified line diff between them.
+    pub fn proposal_changes(&self, id: &str) -> Result<Vec<FileChange>, ReviewError> {
+        self.identity()?;
+        let p = self.proposal(id)?;
+        let main_tree = self.main_commit()?.tree()?;
+        let proposed = self.repo.find_commit(Oid::from_str(&p.commit)?)?.tree()?;
+        let mut out = Vec::new();
+        for path in &p.files {
+            let before = tree::file(&self.repo, &main_tree, path)?;
+            let after = tree::file(&self.repo, &proposed, path)?;
+            let change = match (&before, &after) {
+                (None, _) => "added",
+                (_, None) => "deleted",
+                _ => "modified",
+            };
+            let diff = {
+                let mut patch = git2::Patch::from_buffers(
+                    before.as_deref().unwrap_or_default(),
+                    Some(Path::new(path)),
+                    after.as_deref().unwrap_or_default(),
+                    Some(Path::new(path)),
+                    None,
+                )?;
+                String::from_utf8_lossy(&patch.to_buf()?).into_owned()
+            };
+            out.push(FileChange { path: path.clone(), change: change.to_string(), before, after, diff });
+        }
+        Ok(out)
+    }
+
+    /// Whether `who` may approve, request changes to or reject `p` as it stands (its status
+    /// allows a decision, they hold the roles its kinds need, and it is not their own unless the
+    /// hub allows self-approval).
+    pub fn may_review(&self, who: &Identity, p: &Proposal) -> Result<bool, ReviewError> {
+        if !matches!(p.status, Status::Open) {
+            return Ok(false);
+        }
+        match self.check_reviewer(who, p, "approve") {
+            Ok(_) => Ok(true),
+            Err(ReviewError::SelfReview { .. } | ReviewError::Permission { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether `who` may revise `p`: it is theirs and still in review.
+    pub fn may_revise(&self, who: &Identity, p: &Proposal) -> bool {
+        who.is(&p.author) && matches!(p.status, Status::Open | Status::ChangesRequested)
     }
 
     fn propose_changes(

@@ -50,6 +50,7 @@
 //!   behind a `Mutex`, or open one `Store` per thread on the same file (WAL lets readers run
 //!   while one writer writes; writers wait up to the busy timeout).
 
+mod drafts;
 mod error;
 mod export;
 mod library;
@@ -64,6 +65,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use drafts::{Draft, MAX_DRAFT_BYTES, NewDraft};
 pub use error::{Corruption, InputProblem, StoreError};
 pub use export::{DoneStep, EXPORT_FORMAT, EXPORT_VERSION, PathRecord, PersonalData};
 pub use library::{Bookmark, Note, RECENT_VIEWS_KEPT, RecentView};

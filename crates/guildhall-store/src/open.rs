@@ -13,7 +13,10 @@ use crate::error::{Corruption, StoreError};
 
 /// The migrations, oldest first. Migration *n* (1-based) brings the file to `user_version` *n*.
 /// Never edit a released migration: add a new file.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/001_init.sql")).foreign_key_check()];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_init.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/002_drafts.sql")),
+];
 
 /// The schema version this build creates and reads (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -7,21 +7,35 @@ import type {
   BookmarkView,
   CertificateFormat,
   CheckResult,
+  ChangeKind,
+  ChangelogEntry,
   Diagnostic,
   Governance,
   DocSummary,
   DocView,
+  Draft,
+  DraftUpdate,
   GlossaryLookup,
+  IdentityView,
   Kind,
+  NewDraft,
   Note,
   Overview,
   PathCard,
   PathProgressView,
+  Preview,
+  PreviewRequest,
   Profile,
+  Proposal,
+  ProposalView,
+  Published,
   RecentItem,
+  RollbackOutcome,
   SearchParams,
   SearchResponse,
+  Template,
   TermCard,
+  Version,
   ZeroResultQuery,
 } from './types';
 
@@ -81,19 +95,41 @@ export const ENDPOINTS = {
   list_gaps: { method: 'GET', path: '/api/gaps', query: ['days'] },
   answer_path_check: { method: 'POST', path: '/api/paths/{id}/checks', body: 'body' },
   get_path_certificate: { method: 'GET', path: '/api/paths/{id}/certificate', query: ['format'], file: true },
+  list_templates: { method: 'GET', path: '/api/templates' },
+  list_drafts: { method: 'GET', path: '/api/drafts' },
+  create_draft: { method: 'POST', path: '/api/drafts', body: 'body' },
+  get_draft: { method: 'GET', path: '/api/drafts/{id}' },
+  save_draft: { method: 'PUT', path: '/api/drafts/{id}', body: 'body' },
+  delete_draft: { method: 'DELETE', path: '/api/drafts/{id}' },
+  preview: { method: 'POST', path: '/api/preview', body: 'body' },
+  propose_draft: { method: 'POST', path: '/api/drafts/{id}/propose' },
+  get_identity: { method: 'GET', path: '/api/identity' },
+  list_proposals: { method: 'GET', path: '/api/proposals' },
+  get_proposal: { method: 'GET', path: '/api/proposals/{id}' },
+  approve_proposal: { method: 'POST', path: '/api/proposals/{id}/approve', body: 'body' },
+  request_changes: { method: 'POST', path: '/api/proposals/{id}/request-changes', body: 'body' },
+  reject_proposal: { method: 'POST', path: '/api/proposals/{id}/reject', body: 'body' },
+  get_history: { method: 'GET', path: '/api/history/{id}' },
+  get_diff: { method: 'GET', path: '/api/history/{id}/diff', query: ['from', 'to'] },
+  rollback: { method: 'POST', path: '/api/history/{id}/rollback', body: 'body' },
+  get_changelog: { method: 'GET', path: '/api/changelog', query: ['kind', 'person'] },
 } as const satisfies Record<string, Endpoint>;
 
 export type Command = keyof typeof ENDPOINTS;
 /** Commands only the desktop app has (no HTTP twin). */
 export type DesktopCommand = 'save_path_certificate';
 
-/** An error answered by the core: `{"error": {"code", "message", "suggestions"?}}`. */
+/**
+ * An error answered by the core: `{"error": {"code", "message", "suggestions"?, "diagnostics"?}}`.
+ * `diagnostics` carries the content problems of a 422 `invalid-content` refusal.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly suggestions: string[] = [],
+    readonly diagnostics: Diagnostic[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -148,9 +184,17 @@ export function buildQuery(names: readonly string[] | undefined, args: Args): st
 
 async function errorFrom(res: Response): Promise<ApiError> {
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; suggestions?: string[] } };
+    const body = (await res.json()) as {
+      error?: { code?: string; message?: string; suggestions?: string[]; diagnostics?: Diagnostic[] };
+    };
     if (body?.error) {
-      return new ApiError(res.status, body.error.code ?? 'error', body.error.message ?? res.statusText, body.error.suggestions ?? []);
+      return new ApiError(
+        res.status,
+        body.error.code ?? 'error',
+        body.error.message ?? res.statusText,
+        body.error.suggestions ?? [],
+        body.error.diagnostics ?? [],
+      );
     }
   } catch {
     // not JSON: fall through
@@ -197,9 +241,13 @@ type Invoke = (cmd: string, args?: Args) => Promise<unknown>;
 function tauriError(e: unknown): ApiError {
   // Commands return the same error body as HTTP: {error: {code, message, suggestions}} (+ status).
   if (e && typeof e === 'object' && 'error' in e) {
-    const err = (e as { error: { code?: string; message?: string; suggestions?: string[]; status?: number } }).error;
+    const err = (
+      e as {
+        error: { code?: string; message?: string; suggestions?: string[]; diagnostics?: Diagnostic[]; status?: number };
+      }
+    ).error;
     const status = err.status ?? (err.code === 'unknown-document' || err.code === 'not-found' ? 404 : 400);
-    return new ApiError(status, err.code ?? 'error', err.message ?? 'error', err.suggestions ?? []);
+    return new ApiError(status, err.code ?? 'error', err.message ?? 'error', err.suggestions ?? [], err.diagnostics ?? []);
   }
   const msg = String(e);
   if (/command .* not found/i.test(msg)) return new ApiError(404, 'unknown-command', msg);
@@ -291,6 +339,28 @@ export interface Api {
   certificate(id: string, format: CertificateFormat): Promise<FileAnswer>;
   /** Save a completed path's certificate: a browser download, or the desktop app's downloads folder. */
   saveCertificate(id: string, format: CertificateFormat): Promise<SavedFile>;
+  templates(): Promise<Template[]>;
+  drafts(): Promise<Draft[]>;
+  createDraft(draft: NewDraft): Promise<Draft>;
+  draft(id: string): Promise<Draft>;
+  /** Autosave: resolves only once the draft is durably stored. */
+  saveDraft(id: string, update: DraftUpdate): Promise<Draft>;
+  deleteDraft(id: string): Promise<void>;
+  preview(request: PreviewRequest, signal?: AbortSignal): Promise<Preview>;
+  /** Refused with 422 `invalid-content` (see `ApiError.diagnostics`) when the draft has errors. */
+  proposeDraft(id: string): Promise<Proposal>;
+  identity(): Promise<IdentityView>;
+  /** The review queue: open proposals and those waiting for their authors. */
+  reviewQueue(): Promise<Proposal[]>;
+  proposal(id: string): Promise<ProposalView>;
+  approve(id: string, comment: string): Promise<Published>;
+  requestChanges(id: string, comment: string): Promise<Proposal>;
+  reject(id: string, comment: string): Promise<Proposal>;
+  history(id: string): Promise<Version[]>;
+  /** A unified line diff of a document between two versions (`to` defaults to the published one). */
+  diff(id: string, from: string, to?: string): Promise<string>;
+  rollback(id: string, body: { version: string; reason: string; direct: boolean }): Promise<RollbackOutcome>;
+  changelog(filter?: { kind?: ChangeKind; person?: string }, signal?: AbortSignal): Promise<ChangelogEntry[]>;
 }
 
 export function createClient(t: Transport): Api {
@@ -326,6 +396,24 @@ export function createClient(t: Transport): Api {
       browserDownload(f);
       return { filename: f.filename, path: null };
     },
+    templates: () => t.call('list_templates'),
+    drafts: () => t.call('list_drafts'),
+    createDraft: (draft) => t.call('create_draft', { body: draft }),
+    draft: (id) => t.call('get_draft', { id }),
+    saveDraft: (id, update) => t.call('save_draft', { id, body: update }),
+    deleteDraft: (id) => t.call('delete_draft', { id }),
+    preview: (request, signal) => t.call('preview', { body: request }, signal),
+    proposeDraft: (id) => t.call('propose_draft', { id }),
+    identity: () => t.call('get_identity'),
+    reviewQueue: () => t.call('list_proposals'),
+    proposal: (id) => t.call('get_proposal', { id }),
+    approve: (id, comment) => t.call('approve_proposal', { id, body: { comment } }),
+    requestChanges: (id, comment) => t.call('request_changes', { id, body: { comment } }),
+    reject: (id, comment) => t.call('reject_proposal', { id, body: { comment } }),
+    history: (id) => t.call('get_history', { id }),
+    diff: (id, from, to) => t.call<{ diff: string }>('get_diff', { id, from, to }).then((d) => d.diff),
+    rollback: (id, body) => t.call('rollback', { id, body }),
+    changelog: (filter = {}, signal) => t.call('get_changelog', { ...filter }, signal),
   };
 }
 

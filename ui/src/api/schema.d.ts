@@ -37,6 +37,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/changelog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every published change, newest first, with the time from proposal to approval. */
+        get: operations["get_changelog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/diagnostics": {
         parameters: {
             query?: never;
@@ -82,6 +99,63 @@ export interface paths {
         get: operations["document"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's drafts, most recently saved first. */
+        get: operations["list_drafts"];
+        put?: never;
+        /** Start a draft from a template, a published document or one's own proposal (to revise it). */
+        post: operations["create_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One draft. */
+        get: operations["get_draft"];
+        /** Autosave a draft; answered only once the write is durable. */
+        put: operations["save_draft"];
+        post?: never;
+        /** Delete a draft. */
+        delete: operations["delete_draft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drafts/{id}/propose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a draft for review (revising its proposal if it has one); the draft is then deleted.
+         *     Content with errors is refused with 422 `invalid-content` and the diagnostics.
+         */
+        post: operations["propose_draft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,6 +230,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/history/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every published version of a document (id or path), newest first. */
+        get: operations["get_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A line diff of a document between two versions. */
+        get: operations["get_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a document to an earlier version: a new proposal, or (admins, `direct`) published at
+         *     once with a `Rolled-back-by` trailer.
+         */
+        post: operations["rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hub": {
         parameters: {
             query?: never;
@@ -165,6 +293,23 @@ export interface paths {
         };
         /** The hub overview: counts by kind, stale pages and content problems. */
         get: operations["overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who Guildhall acts as (the hub repository's git user) and what they may approve. */
+        get: operations["get_identity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -317,6 +462,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render and check a document as it would be published, against the hub as loaded now. */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/profile": {
         parameters: {
             query?: never;
@@ -329,6 +491,94 @@ export interface paths {
         /** Save the person's profile. */
         put: operations["put_profile"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue: proposals that are open or waiting for their authors. */
+        get: operations["list_proposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proposals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One proposal: its files before and after (rendered), a line diff, and what one may do. */
+        get: operations["get_proposal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proposals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve and publish a proposal. A conflict with `main` sends it back to its author (409
+         *     `conflict`, naming the files).
+         */
+        post: operations["approve_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proposals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a proposal with a comment. */
+        post: operations["reject_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proposals/{id}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a proposal back to its author with a comment. */
+        post: operations["request_changes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -386,6 +636,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The editor's starting documents, one per kind of contribution. */
+        get: operations["list_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -394,6 +661,8 @@ export interface components {
         ApiError: {
             /** @description A stable code: `unknown-document`, `bad-request`, `not-found`, ... */
             code: string;
+            /** @description The content problems behind an `invalid-content` refusal. */
+            diagnostics?: components["schemas"]["Diagnostic"][];
             /** @description What went wrong, for people. */
             message: string;
             /** @description Ids that look like the one asked for. */
@@ -447,6 +716,23 @@ export interface components {
             metrics: components["schemas"]["Metric"][];
             /** @description `patterns`: ids of the patterns used. */
             patterns: string[];
+        };
+        /**
+         * @description What a change is, for deciding who may approve it. Policies are guides with
+         *     `category: policy`; `config` is `guildhall.toml` itself (which holds the roles); `asset` is any
+         *     other file (images, attachments).
+         * @enum {string}
+         */
+        ChangeKind: "term" | "pattern" | "case-study" | "path" | "guide" | "policy" | "config" | "asset";
+        /** @description A published change in the hub-wide changelog. */
+        ChangelogEntry: components["schemas"]["Version"] & {
+            files: string[];
+            kinds: components["schemas"]["ChangeKind"][];
+            /**
+             * Format: int64
+             * @description Seconds from the proposal (its last revision) to its approval.
+             */
+            lead_time_secs?: number | null;
         };
         CheckBody: {
             /** @description The option chosen, as text: one of the question's options. */
@@ -512,6 +798,25 @@ export interface components {
          * @enum {string}
          */
         Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "stale" | "orphan";
+        /** @description One event in a proposal's life. */
+        Comment: {
+            /**
+             * @description `proposed`, `revised`, `changes-requested`, `rejected`, `approved`, `self-approved`,
+             *     `sent-back` (a conflict found while publishing).
+             */
+            action: string;
+            /**
+             * Format: int64
+             * @description Unix seconds.
+             */
+            at: number;
+            by: components["schemas"]["Person"];
+            text: string;
+        };
+        /** @description A reviewer's comment. */
+        CommentBody: {
+            comment?: string;
+        };
         CurrentBody: {
             /** @description The step's document id. */
             step: string;
@@ -540,6 +845,10 @@ export interface components {
             /** @description The file, relative to the hub folder, with `/` separators. */
             path: string;
             severity: components["schemas"]["Severity"];
+        };
+        /** @description A unified line diff. */
+        DiffView: {
+            diff: string;
         };
         /** @description A link to a document, with what a list needs to show it. */
         DocRef: {
@@ -604,6 +913,35 @@ export interface components {
             /** @description The step ref. */
             step_ref: string;
         };
+        /** @description A draft: one document being written or edited before it is proposed. */
+        Draft: {
+            /** @description The whole file: front matter and Markdown. */
+            content: string;
+            /**
+             * Format: int64
+             * @description Unix seconds.
+             */
+            created_at: number;
+            /** @description The published document it edits. */
+            doc?: string | null;
+            id: string;
+            /** @description The file it will become, relative to the hub folder: `case-studies/faster-onboarding.md`. */
+            path: string;
+            reason: string;
+            /** @description The proposal it revises. */
+            revise?: string | null;
+            /** @description The proposal title and reason. */
+            title: string;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        /** @description An autosave of a draft. */
+        DraftUpdate: {
+            content: string;
+            path: string;
+            reason?: string;
+            title: string;
+        };
         /** @description The JSON body of every error. */
         ErrorBody: {
             error: components["schemas"]["ApiError"];
@@ -617,6 +955,11 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /**
+         * @description How a file changes in a proposal.
+         * @enum {string}
+         */
+        FileChangeKind: "added" | "modified" | "deleted";
         /**
          * @description Where a pattern is usually built.
          * @enum {string}
@@ -640,7 +983,7 @@ export interface components {
             allow_self_approval: boolean;
             /** @description Who approves each kind of change. */
             approvals: components["schemas"]["ApprovalRule"][];
-            /** @description Pages whose `review_by` date is within [`DUE_SOON_DAYS`], soonest first. */
+            /** @description Pages whose `review_by` date is within the next 30 days, soonest first. */
             due_soon: components["schemas"]["ReviewedDoc"][];
             /** @description Every member of `guildhall.toml`, in the order written there. */
             members: components["schemas"]["MemberView"][];
@@ -716,6 +1059,14 @@ export interface components {
             /** @description The hub's name (from `guildhall.toml`), if known. */
             name?: string | null;
         };
+        /** @description The local identity as the editor and the review screens show it. */
+        IdentityView: {
+            email: string;
+            /** @description The kinds of change this person may approve under the hub's published review rules. */
+            may_approve: components["schemas"]["ChangeKind"][];
+            name: string;
+            roles: string[];
+        };
         /**
          * @description What a document is. Decided by its top-level folder, or by a `kind:` field.
          * @enum {string}
@@ -767,6 +1118,23 @@ export interface components {
             name: string;
             /** @description The unit (`days`, `%`, `errors per month`). */
             unit?: string | null;
+        };
+        /**
+         * @description What a new draft starts from: a template, a published document, or one of the author's own
+         *     proposals (to revise it). Exactly one of `template`, `doc` and `proposal`.
+         */
+        NewDraft: {
+            /** @description The id of a published document to edit (its content is copied from `main`). */
+            doc?: string | null;
+            /**
+             * @description Where the document will live; default: from the template's folder, the document, or the
+             *     proposal.
+             */
+            path?: string | null;
+            /** @description The id of the author's own proposal to revise (its content is copied from its branch). */
+            proposal?: string | null;
+            /** @description A template kind: `case-study`, `pattern`, `guide`, `post-mortem`, `term`. */
+            template?: string | null;
         };
         /** @description A personal note on a document. */
         Note: {
@@ -870,6 +1238,11 @@ export interface components {
             related: string[];
             risk?: null | components["schemas"]["Risk"];
         };
+        /** @description A person as git records them. */
+        Person: {
+            email: string;
+            name: string;
+        };
         /**
          * @description All personal data of one hub: what [`Store::export`] writes and [`Store::import`] reads.
          *     See the module source for the JSON shape.
@@ -903,6 +1276,31 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description A draft as it would be published: sanitized HTML and the problems `guildhall check` would
+         *     report for it.
+         */
+        Preview: {
+            /** @description The draft's problems; line numbers are lines of the draft. */
+            diagnostics: components["schemas"]["Diagnostic"][];
+            /**
+             * @description Sanitized HTML, rendered like a published page (glossary mentions included); empty when
+             *     the document cannot be read at all (the diagnostics say why).
+             */
+            html: string;
+            kind?: null | components["schemas"]["Kind"];
+            /** @description Glossary terms the draft mentions or links, for hover cards (as in a document view). */
+            terms: components["schemas"]["TermCard"][];
+            title?: string | null;
+            toc: components["schemas"]["Heading"][];
+        };
+        /** @description A document to preview. */
+        PreviewRequest: {
+            /** @description The whole file: front matter and Markdown. */
+            content: string;
+            /** @description The file it will become, relative to the hub folder. */
+            path: string;
+        };
         /** @description The person using this hub. A fresh store holds [`Profile::default`]. */
         Profile: {
             /** @description The name shown in the app; may be empty (at most [`MAX_TEXT_BYTES`] bytes). */
@@ -914,6 +1312,68 @@ export interface components {
             role?: null | components["schemas"]["Role"];
             /** @description The colour theme. */
             theme: components["schemas"]["Theme"];
+        };
+        /** @description A proposed change and its review. */
+        Proposal: {
+            author: components["schemas"]["Person"];
+            base: string;
+            comments: components["schemas"]["Comment"][];
+            /** @description The proposal branch's commit, and the `main` commit it is based on. */
+            commit: string;
+            /**
+             * Format: int64
+             * @description Unix seconds.
+             */
+            created_at: number;
+            /** @description The files changed, relative to the hub folder. */
+            files: string[];
+            id: string;
+            /** @description What kinds of change those are (who may approve them follows from these). */
+            kinds: components["schemas"]["ChangeKind"][];
+            /** @description The commit on `main` that published it. */
+            published?: string | null;
+            reason: string;
+            /**
+             * Format: int32
+             * @description 1 for the first submission, +1 for each revision.
+             */
+            revision: number;
+            status: components["schemas"]["Status"];
+            title: string;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        /** @description One file of a proposal, for the review screen. */
+        ProposalFile: {
+            /** @description The page as proposed, sanitized. */
+            after_html?: string | null;
+            /** @description The published page as it is on `main` now, sanitized. */
+            before_html?: string | null;
+            change: components["schemas"]["FileChangeKind"];
+            /** @description A unified line diff from `main` to the proposal. */
+            diff: string;
+            /** @description The document's id (as proposed, else as published), for Markdown files. */
+            doc?: string | null;
+            /** @description The file, relative to the hub folder. */
+            path: string;
+        };
+        /** @description A proposal with what it changes and what the local identity may do with it. */
+        ProposalView: {
+            /** @description Whether the local identity may approve, request changes or reject now. */
+            can_approve: boolean;
+            /** @description Whether the local identity may revise it (their own, still in review). */
+            can_revise: boolean;
+            files: components["schemas"]["ProposalFile"][];
+            proposal: components["schemas"]["Proposal"];
+        };
+        /** @description What publishing did. */
+        Published: {
+            /** @description The new `main` commit. */
+            commit: string;
+            files: string[];
+            /** @description Whether it is a merge commit (`main` had moved since the proposal). */
+            merged: boolean;
+            self_approved: boolean;
         };
         /** @description A recently viewed document. */
         RecentItem: {
@@ -966,6 +1426,19 @@ export interface components {
             /** @description `citizen-developer`, `mentor`, `it-admin`, `data-steward`, `app-owner` or `admin`. */
             role: string;
         };
+        /** @description A rollback request. */
+        RollbackBody: {
+            /** @description Publish at once (admins only) instead of proposing the rollback for review. */
+            direct?: boolean;
+            reason?: string;
+            /** @description The version to restore (a commit from the history). */
+            version: string;
+        };
+        /** @description What a rollback did: published at once (an admin's direct rollback) or proposed for review. */
+        RollbackOutcome: {
+            proposal?: null | components["schemas"]["Proposal"];
+            published?: null | components["schemas"]["Published"];
+        };
         /** @description One search, as logged. */
         SearchLogEntry: {
             /** @description When. */
@@ -997,6 +1470,11 @@ export interface components {
          * @enum {string}
          */
         Severity: "warning" | "error";
+        /**
+         * @description Where a proposal stands.
+         * @enum {string}
+         */
+        Status: "open" | "changes-requested" | "approved" | "rejected";
         /** @description One step of a training path. */
         Step: {
             check?: null | components["schemas"]["Checkpoint"];
@@ -1026,6 +1504,21 @@ export interface components {
             doc?: null | components["schemas"]["DocRef"];
             step: components["schemas"]["Step"];
         };
+        /** @description A starting document for the editor. */
+        Template: {
+            /** @description The whole starting file: front matter and sections. */
+            content: string;
+            /** @description The hub folder new documents of this kind go in: `case-studies`. */
+            folder: string;
+            kind: components["schemas"]["TemplateKind"];
+            /** @description For people: `Case study`. */
+            label: string;
+        };
+        /**
+         * @description What a template starts.
+         * @enum {string}
+         */
+        TemplateKind: "case-study" | "pattern" | "guide" | "post-mortem" | "term";
         /** @description A glossary term as hover cards and the glossary screen need it. */
         TermCard: {
             aliases: string[];
@@ -1055,6 +1548,25 @@ export interface components {
         Theme: "system" | "light" | "dark";
         /** Format: date-time */
         Timestamp: string;
+        /** @description One published version of a document (a commit on `main`'s first-parent line that changed it). */
+        Version: {
+            approved_by?: string | null;
+            /** @description `added`, `modified` or `deleted`. */
+            change: string;
+            commit: string;
+            proposal?: string | null;
+            /** @description When it reached `main` (RFC 3339 UTC) and as Unix seconds. */
+            published_at: string;
+            /** Format: int64 */
+            published_unix: number;
+            /** @description The message body without the trailers: why. */
+            reason: string;
+            requested_by?: string | null;
+            reviewed_on?: string | null;
+            rolled_back_by?: string | null;
+            self_approved: boolean;
+            title: string;
+        };
         /** @description A query that found nothing, grouped by its normalised form, for the content-gap report. */
         ZeroResultQuery: {
             /**
@@ -1141,6 +1653,46 @@ export interface operations {
             };
         };
     };
+    get_changelog: {
+        parameters: {
+            query?: {
+                /** @description Only changes of this kind. */
+                kind?: components["schemas"]["ChangeKind"];
+                /** @description Only changes requested, approved or rolled back by this person (name or e-mail, part of it). */
+                person?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangelogEntry"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     diagnostics: {
         parameters: {
             query?: never;
@@ -1211,6 +1763,230 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_drafts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"][];
+                };
+            };
+        };
+    };
+    create_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDraft"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Draft"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    propose_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1310,6 +2086,142 @@ export interface operations {
             };
         };
     };
+    get_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_diff: {
+        parameters: {
+            query: {
+                /** @description The older version (a commit from the history). */
+                from: string;
+                /** @description The newer version; default: the published one. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiffView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollbackOutcome"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     overview: {
         parameters: {
             query?: never;
@@ -1325,6 +2237,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Overview"];
+                };
+            };
+        };
+    };
+    get_identity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1660,6 +2607,37 @@ export interface operations {
             };
         };
     };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_profile: {
         parameters: {
             query?: never;
@@ -1701,6 +2679,241 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_proposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Published"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1795,6 +3008,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"][];
                 };
             };
         };
