@@ -25,7 +25,7 @@ function searches(page: Page): URL[] & { maxInFlight: number } {
 }
 const recorded = (seen: URL[]) => seen.filter((u) => u.searchParams.get('record') === 'true').map((u) => u.searchParams.get('q'));
 
-test('typing: one request per pause, nothing logged; Enter logs the query once', async ({ page }) => {
+test('typing: one search in flight at a time, nothing logged; Enter logs the query once', async ({ page }) => {
   const problems = watchConsole(page);
   const seen = searches(page);
   await page.goto('/#/patterns');
