@@ -8,9 +8,11 @@
 // Every WebDriver call has a timeout: without a display a new-session request hangs forever.
 //
 // Run through run.sh, which builds what this needs. Env: GUILDHALL_DESKTOP_BIN (the app),
-// TAURI_DRIVER (default: tauri-driver on PATH), E2E_OUT (screenshots, default e2e/out).
+// TAURI_DRIVER (default: tauri-driver on PATH), E2E_OUT (screenshots, default
+// src-tauri/test-results/desktop-e2e). A failed step also leaves FAIL-<step>.png and .html there,
+// and the log of tauri-driver, WebKitWebDriver and the app (driver-and-app.log) is printed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,13 +20,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const here = new URL('.', import.meta.url).pathname;
 const repo = resolve(here, '../..');
 const BIN = resolve(process.env.GUILDHALL_DESKTOP_BIN ?? join(repo, 'target/debug/guildhall-desktop'));
-const OUT = resolve(process.env.E2E_OUT ?? join(here, 'out'));
+const OUT = resolve(process.env.E2E_OUT ?? join(repo, 'src-tauri/test-results/desktop-e2e'));
 const PORT = 4444;
 const WD = `http://127.0.0.1:${PORT}`;
 mkdirSync(OUT, { recursive: true });
 
 let passed = 0;
 let failed = 0;
+let current = null; // the live session, for the failure artifacts
 const figures = {};
 
 // A private home for this run: personal data, index, window state and WebKit caches.
@@ -62,6 +65,7 @@ class Session {
         const v = await wd('POST', '/session', caps, 45000);
         const s = new Session(v.sessionId ?? v.sessionID);
         s.t0 = t0;
+        current = s;
         return s;
       } catch (e) {
         if (attempt >= 2) throw e;
@@ -130,8 +134,19 @@ async function step(name, fn) {
   } catch (e) {
     failed++;
     console.log(`FAIL ${name}: ${e.message}`);
+    await failureArtifacts(name);
     throw e;
   }
+}
+
+/** What the window showed when a step failed: a screenshot and the page source. */
+async function failureArtifacts(name) {
+  if (!current) return;
+  const base = join(OUT, `FAIL-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+  await current.screenshot(base.slice(OUT.length + 1));
+  const html = await wd('GET', `/session/${current.id}/source`).catch((e) => `(no page source: ${e.message})`);
+  writeFileSync(`${base}.html`, html);
+  console.log(`     kept ${base}.png and .html`);
 }
 
 // Processes: the app and the WebKit processes it started (web content, network).
@@ -156,7 +171,10 @@ function processes() {
 
 const CONTENT = `return !!document.querySelector('main h1') && document.querySelectorAll('main a[href^="#/doc/"]').length > 0`;
 
-const driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(PORT)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+// tauri-driver's, WebKitWebDriver's and the app's output (printed when something fails).
+const LOG = join(OUT, 'driver-and-app.log');
+const logFd = openSync(LOG, 'w');
+const driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(PORT)], { env, stdio: ['ignore', logFd, logFd] });
 let exitCode = 1;
 try {
   // tauri-driver is up when it answers /status.
@@ -325,6 +343,11 @@ try {
   driver.kill();
   await sleep(1000); // let the web process finish writing its caches before they are removed
   rmSync(home, { recursive: true, force: true });
+  if (exitCode) {
+    const log = readFileSync(LOG, 'utf8').trimEnd();
+    const tail = log ? log.split('\n').slice(-80).join('\n') : '(nothing was logged)';
+    console.log(`--- the end of ${LOG} (tauri-driver, WebKitWebDriver, the app):\n${tail}\n---`);
+  }
   console.log(`figures: ${JSON.stringify(figures)}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(exitCode);

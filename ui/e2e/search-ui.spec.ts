@@ -1,4 +1,4 @@
-// The search screen's own behaviour against the real GET /api/search: debouncing, the search log
+// The search screen's own behaviour against the real GET /api/search: one search in flight at a time, the search log
 // (record=true only for settled queries), glossary expansion, the palette, and one stand-in for a
 // server error (the real server cannot be made to fail on demand).
 import { expect, test, type Page, type Request } from '@playwright/test';
@@ -6,17 +6,26 @@ import { resetPersonal, watchConsole } from './helpers';
 
 test.beforeEach(async ({ request }) => resetPersonal(request));
 
-function searches(page: Page): URL[] {
-  const seen: URL[] = [];
+/** The search requests, in order; `seen.maxInFlight` is the most that were ever in flight at once. */
+function searches(page: Page): URL[] & { maxInFlight: number } {
+  const seen = Object.assign([] as URL[], { maxInFlight: 0 });
+  let inFlight = 0;
+  const isSearch = (r: Request) => new URL(r.url()).pathname === '/api/search' && new URL(r.url()).searchParams.get('record') !== 'true';
   page.on('request', (r: Request) => {
     const u = new URL(r.url());
     if (u.pathname === '/api/search') seen.push(u);
+    if (isSearch(r)) seen.maxInFlight = Math.max(seen.maxInFlight, ++inFlight);
   });
+  const done = (r: Request) => {
+    if (isSearch(r)) inFlight--;
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
   return seen;
 }
 const recorded = (seen: URL[]) => seen.filter((u) => u.searchParams.get('record') === 'true').map((u) => u.searchParams.get('q'));
 
-test('typing: one request per pause, nothing logged; Enter logs the query once', async ({ page }) => {
+test('typing: one search in flight at a time, nothing logged; Enter logs the query once', async ({ page }) => {
   const problems = watchConsole(page);
   const seen = searches(page);
   await page.goto('/#/patterns');
@@ -28,8 +37,10 @@ test('typing: one request per pause, nothing logged; Enter logs the query once',
   await expect(results.locator('mark').first()).toBeVisible();
   await expect(results.locator('.badge').first()).toBeVisible();
   await expect(page.locator('[aria-live="polite"]').filter({ hasText: /\d+ results? for “retry”/ })).toHaveCount(1);
-  // Typing fast is debounced: far fewer requests than keystrokes, and none of them logged.
-  expect(seen.length).toBeLessThan(5);
+  // Typing fast: never more than one search in flight (keystrokes typed meanwhile leave only the
+  // newest waiting), at most one per keystroke, and none of them logged.
+  expect(seen.maxInFlight).toBe(1);
+  expect(seen.length).toBeLessThanOrEqual(5);
   expect(recorded(seen)).toEqual([]);
   await page.screenshot({ path: 'test-results/screens/search-results.png' });
 
