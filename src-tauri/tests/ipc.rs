@@ -242,4 +242,46 @@ fn self_checks_are_judged_and_certificates_wait_for_completion() {
     assert_eq!(cred["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
     let err = invoke(&app, "get_path_certificate", json!({"id": "start-here", "format": "pdf"})).expect_err("format");
     assert_eq!(err["error"]["status"], 400);
+
+#[test]
+fn drafts_and_preview_go_through_and_review_needs_a_hub_repository() {
+    let app = app();
+    let templates = invoke(&app, "list_templates", json!({})).expect("templates");
+    assert_eq!(templates.as_array().map(Vec::len), Some(5), "{templates}");
+
+    let draft = invoke(&app, "create_draft", json!({"body": {"template": "guide"}})).expect("draft");
+    let id = draft["id"].as_str().expect("id").to_string();
+    assert_eq!(draft["path"], "guides/untitled.md", "{draft}");
+    let text = "---\ntitle: Asking for help\n---\nSee [[no-such-page]] and [[retry-with-backoff]].\n";
+    let saved = invoke(
+        &app,
+        "save_draft",
+        json!({"id": id, "body": {"path": "guides/asking-for-help.md", "title": "Add it", "reason": "", "content": text}}),
+    )
+    .expect("save");
+    assert_eq!(saved["content"], text);
+    assert_eq!(invoke(&app, "get_draft", json!({"id": id})).expect("get")["path"], "guides/asking-for-help.md");
+    assert_eq!(invoke(&app, "list_drafts", json!({})).expect("list")[0]["id"], id.as_str());
+
+    let preview = invoke(&app, "preview", json!({"body": {"path": "guides/asking-for-help.md", "content": text}}))
+        .expect("preview");
+    assert!(preview["html"].as_str().is_some_and(|h| h.contains("data-doc=\"retry-with-backoff\"")), "{preview}");
+    let codes: Vec<&str> =
+        preview["diagnostics"].as_array().expect("diagnostics").iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"broken-link"), "{preview}");
+    let err = invoke(&app, "save_draft", json!({"id": id, "body": {"path": "x.md"}})).expect_err("fields missing");
+    assert_eq!(err["error"]["code"], "bad-request", "{err}");
+
+    invoke(&app, "delete_draft", json!({"id": id})).expect("delete");
+    let err = invoke(&app, "get_draft", json!({"id": id})).expect_err("deleted");
+    assert_eq!((err["error"]["status"].as_u64(), err["error"]["code"].as_str()), (Some(404), Some("unknown-draft")));
+
+    // The starter content sits inside this project's checkout, not in a repository of its own:
+    // review actions are refused naming both folders, and nothing is initialised inside it.
+    let err = invoke(&app, "get_identity", json!({})).expect_err("no repository");
+    assert_eq!((err["error"]["status"].as_u64(), err["error"]["code"].as_str()), (Some(409), Some("no-repository")));
+    assert!(err["error"]["message"].as_str().is_some_and(|m| m.contains("content")), "{err}");
+    let err = invoke(&app, "list_proposals", json!({})).expect_err("no repository");
+    assert_eq!(err["error"]["code"], "no-repository");
+    assert!(!content().join(".git").exists());
 }
