@@ -255,6 +255,11 @@ try {
     if (v.length) throw new Error(v.join('; '));
   });
 
+  await step('the webview is set up for a document reader (src/webview.rs): no WebGL', async () => {
+    const gl = await s.run(`const c = document.createElement('canvas'); return !!(c.getContext('webgl') || c.getContext('webgl2'))`);
+    if (gl) throw new Error('WebGL is on: the webview settings were not applied');
+  });
+
   await step('navigation away from the app is refused (file: here; http(s) would go to the system browser)', async () => {
     const before = await s.run('return location.href');
     await s.run(`setTimeout(() => { location.href = 'file:///etc/hostname' }, 0)`);

@@ -21,6 +21,7 @@ pub mod commands;
 pub mod error;
 mod menu;
 pub mod state;
+mod webview;
 
 pub use assets::{HubAssets, hub_image};
 pub use command_names::COMMANDS;
@@ -87,6 +88,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())
+        .plugin(webview::settings())
         .manage(menu::Zoom::default())
         .menu(menu::build)
         .on_menu_event(menu::handle)
