@@ -242,6 +242,7 @@ fn self_checks_are_judged_and_certificates_wait_for_completion() {
     assert_eq!(cred["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
     let err = invoke(&app, "get_path_certificate", json!({"id": "start-here", "format": "pdf"})).expect_err("format");
     assert_eq!(err["error"]["status"], 400);
+}
 
 #[test]
 fn drafts_and_preview_go_through_and_review_needs_a_hub_repository() {
