@@ -226,6 +226,15 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     refused(&api.decide("1", "approve", "ok"), 409, "wrong-state");
     refused(&api.post("/api/drafts", json!({"proposal": "1"})), 403, "forbidden");
     be(root, "alice");
+    // Regression: a revision started in the editor kept the title but lost the reason.
+    let (s, draft) = api.post("/api/drafts", json!({"proposal": "1"}));
+    assert_eq!(
+        (s, draft["title"].as_str(), draft["reason"].as_str()),
+        (200, Some("Add the onboarding case study"), Some("Share it.")),
+        "{draft}"
+    );
+    let (s, _) = api.delete(&format!("/api/drafts/{}", draft["id"].as_str().expect("id")));
+    assert_eq!(s, 204);
     let revised = case_study("Faster onboarding", "We measured over six months.\n");
     let (s, p) = api.propose(json!({"proposal": "1"}), path, "Add the onboarding case study", &revised);
     assert_eq!(s, 200, "{p}");

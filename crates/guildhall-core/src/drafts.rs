@@ -221,8 +221,8 @@ impl Hub {
                     doc,
                     revise: Some(p.id.clone()),
                     title: p.title.clone(),
+                    reason: p.reason.clone(),
                     content: String::from_utf8_lossy(&content).into_owned(),
-                    ..StoredNewDraft::default()
                 }
             }
             _ => {
