@@ -306,6 +306,16 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     let (a, b) = (a["id"].as_str().expect("a").to_string(), b["id"].as_str().expect("b").to_string());
     be(root, "bob");
     assert_eq!(api.decide(&a, "approve", "ok").0, 200);
+    // Regression: once published, a proposal was compared with the `main` that now holds it, so
+    // its page showed no change at all. It is compared with `main` just before publishing.
+    let (_, view) = api.get(&format!("/api/proposals/{a}"));
+    let file = &view["files"][0];
+    assert!(
+        file["diff"].as_str().is_some_and(|d| d.contains("-Calls fail.") && d.contains("+CRM calls fail.")),
+        "{view}"
+    );
+    assert!(file["before_html"].as_str().is_some_and(|h| h.contains("Calls fail.") && !h.contains("CRM")), "{view}");
+    assert!(file["after_html"].as_str().is_some_and(|h| h.contains("CRM calls fail.")), "{view}");
     let msg = refused(&api.decide(&b, "approve", "ok"), 409, "conflict");
     assert!(msg.contains("patterns/retry.md"), "{msg}");
     let (_, p) = api.get(&format!("/api/proposals/{b}"));

@@ -105,7 +105,7 @@ impl Hub {
         let changes = review.proposal_changes(id)?;
         let markdown = changes.iter().any(|c| is_markdown(&c.path));
         let (before, after) = if markdown {
-            (Some(review.published_catalog()?), Some(review.proposed_catalog(id)?))
+            (Some(review.baseline_catalog(id)?), Some(review.proposed_catalog(id)?))
         } else {
             (None, None)
         };

@@ -586,6 +586,25 @@ impl Review {
         tree::catalog(&self.repo, &self.main_commit()?.tree()?)
     }
 
+    /// What proposal `p` is compared with: the `main` it would change, or, once published, `main`
+    /// as it was just before the publishing commit (so a published proposal still shows what it
+    /// changed rather than nothing).
+    fn baseline(&self, p: &Proposal) -> Result<git2::Tree<'_>, ReviewError> {
+        if let Some(published) = &p.published {
+            let commit = self.repo.find_commit(Oid::from_str(published)?)?;
+            if let Ok(parent) = commit.parent(0) {
+                return Ok(parent.tree()?);
+            }
+        }
+        Ok(self.main_commit()?.tree()?)
+    }
+
+    /// The hub that proposal `id` is compared with (see [`Review::proposal_changes`]), as a catalog.
+    pub fn baseline_catalog(&self, id: &str) -> Result<guildhall_content::Catalog, ReviewError> {
+        let p = self.proposal(id)?;
+        tree::catalog(&self.repo, &self.baseline(&p)?)
+    }
+
     /// The hub as proposal `id` would leave it, as a catalog.
     pub fn proposed_catalog(&self, id: &str) -> Result<guildhall_content::Catalog, ReviewError> {
         let p = self.proposal(id)?;
@@ -593,12 +612,13 @@ impl Review {
         tree::catalog(&self.repo, &commit.tree()?)
     }
 
-    /// What proposal `id` changes, file by file, against the current `main`: the published and
-    /// the proposed content and a unified line diff between them.
+    /// What proposal `id` changes, file by file, against the current `main` (for a published
+    /// proposal: `main` just before it was published): the content before and after and a
+    /// unified line diff between them.
     pub fn proposal_changes(&self, id: &str) -> Result<Vec<FileChange>, ReviewError> {
         self.identity()?;
         let p = self.proposal(id)?;
-        let main_tree = self.main_commit()?.tree()?;
+        let main_tree = self.baseline(&p)?;
         let proposed = self.repo.find_commit(Oid::from_str(&p.commit)?)?.tree()?;
         let mut out = Vec::new();
         for path in &p.files {
