@@ -25,6 +25,7 @@ import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isolatedEnv, webdriver } from './webdriver.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const repo = resolve(here, '../..');
@@ -51,27 +52,9 @@ const QUERIES = [
 ];
 
 const home = mkdtempSync(join(tmpdir(), 'guildhall-bench-'));
-const env = {
-  ...process.env,
-  GUILDHALL_CONTENT: CONTENT,
-  GUILDHALL_DATA: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_DATA_HOME: join(home, 'share'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  NO_AT_BRIDGE: '1',
-};
+const env = isolatedEnv(home, CONTENT);
 
-async function wd(method, path, body, timeoutMs = 15000) {
-  const res = await fetch(WD + path, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
-  return json.value;
-}
+const wd = webdriver(WD);
 
 async function until(what, sid, script, timeoutMs, ...args) {
   const end = Date.now() + timeoutMs;

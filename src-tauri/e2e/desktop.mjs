@@ -16,6 +16,7 @@ import { mkdtempSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isolatedEnv, webdriver } from './webdriver.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const repo = resolve(here, '../..');
@@ -32,27 +33,9 @@ const figures = {};
 
 // A private home for this run: personal data, index, window state and WebKit caches.
 const home = mkdtempSync(join(tmpdir(), 'guildhall-e2e-'));
-const env = {
-  ...process.env,
-  GUILDHALL_CONTENT: join(repo, 'content'),
-  GUILDHALL_DATA: join(home, 'data'),
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_DATA_HOME: join(home, 'share'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  NO_AT_BRIDGE: '1',
-};
+const env = isolatedEnv(home, join(repo, 'content'));
 
-async function wd(method, path, body, timeoutMs = 15000) {
-  const res = await fetch(WD + path, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
-  return json.value;
-}
+const wd = webdriver(WD);
 
 class Session {
   static async start() {
