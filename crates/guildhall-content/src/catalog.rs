@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::config::HubConfig;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::document::{Limits, parse_document, path_id};
+use crate::document::{Limits, path_id};
 use crate::glossary::Glossary;
 use crate::hub_settings::{self, HubSettings};
 use crate::model::{Document, Kind, KindFields, TermFields};
