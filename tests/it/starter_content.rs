@@ -237,7 +237,11 @@ fn policy_pages_and_self_checks_agree_with_the_rule_table() {
             }
         }
     }
-    let stop: HashSet<&str> = ["with", "that", "this", "your", "from", "they", "have", "been", "into", "only", "when", "what", "will", "does", "each", "after", "before"].into();
+    let stop: HashSet<&str> = [
+        "with", "that", "this", "your", "from", "they", "have", "been", "into", "only", "when", "what", "will", "does",
+        "each", "after", "before",
+    ]
+    .into();
     let content_words = |s: &str| -> Vec<String> {
         s.to_lowercase()
             .split(|ch: char| !ch.is_alphanumeric() && ch != '\'')
@@ -268,7 +272,10 @@ fn policy_pages_and_self_checks_agree_with_the_rule_table() {
                 })
                 .collect();
             if !rule.contains(&answer) && (!unsupported.is_empty() || content_words(&answer).is_empty()) {
-                problems.push(format!("{key}: the answer {:?} is not what the rule says ({unsupported:?}): {says}", check.answer));
+                problems.push(format!(
+                    "{key}: the answer {:?} is not what the rule says ({unsupported:?}): {says}",
+                    check.answer
+                ));
             }
         }
     }
@@ -324,7 +331,8 @@ fn every_path_has_a_hands_on_step() {
     let c = starter();
     for d in of_kind(&c, Kind::Path) {
         let hands_on = d.path_fields().expect("path").steps.iter().any(|s| {
-            c.get(&s.target).is_some_and(|t| matches!(&t.fields, KindFields::Guide(g) if g.category.as_deref() == Some("exercise")))
+            c.get(&s.target)
+                .is_some_and(|t| matches!(&t.fields, KindFields::Guide(g) if g.category.as_deref() == Some("exercise")))
         });
         assert!(hands_on, "{}: no hands-on step (a guide with category: exercise)", d.path);
     }
