@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use guildhall_core::content::{Catalog, Date, Document, Kind, KindFields, LoadOptions};
+use guildhall_content::{Catalog, Date, Document, Kind, KindFields, LoadOptions};
 
 use crate::harness::repo_root;
 

@@ -54,6 +54,8 @@ pub struct Auth {
     token: Option<(Option<String>, String)>,
     keyring: bool,
     git_helpers: bool,
+    /// How many credentials this value (and its clones) handed to libgit2.
+    given: Arc<AtomicU32>,
 }
 
 impl std::fmt::Debug for Auth {
@@ -62,6 +64,7 @@ impl std::fmt::Debug for Auth {
             .field("token", &self.token.as_ref().map(|(user, _)| (user, "<redacted>")))
             .field("keyring", &self.keyring)
             .field("git_helpers", &self.git_helpers)
+            .field("given", &self.credentials_given())
             .finish()
     }
 }
@@ -77,22 +80,33 @@ impl Auth {
     pub fn from_env() -> Auth {
         let token = std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty());
         let user = std::env::var(USER_ENV).ok().filter(|u| !u.is_empty());
-        Auth { token: token.map(|t| (user, t)), keyring: true, git_helpers: true }
+        Auth { token: token.map(|t| (user, t)), keyring: true, git_helpers: true, given: Arc::default() }
     }
 
     /// A token for this run only (user name: `user`, else the address's, else `guildhall`).
     pub fn token(user: Option<&str>, token: &str) -> Auth {
-        Auth { token: Some((user.map(str::to_owned), token.to_owned())), keyring: false, git_helpers: false }
+        Auth {
+            token: Some((user.map(str::to_owned), token.to_owned())),
+            keyring: false,
+            git_helpers: false,
+            given: Arc::default(),
+        }
     }
 
     /// No credentials at all (anonymous `git://`, file paths, public HTTPS).
     pub fn none() -> Auth {
-        Auth { token: None, keyring: false, git_helpers: false }
+        Auth { token: None, keyring: false, git_helpers: false, given: Arc::default() }
     }
 
     /// Only the keyring and git's helpers, never the environment.
     pub fn stored() -> Auth {
-        Auth { token: None, keyring: true, git_helpers: true }
+        Auth { token: None, keyring: true, git_helpers: true, given: Arc::default() }
+    }
+
+    /// How many credentials were sent with this value so far (a wrong one: exactly one per
+    /// operation, never a loop).
+    pub fn credentials_given(&self) -> u32 {
+        self.given.load(Ordering::SeqCst)
     }
 
     /// A credentials callback for one network operation, and what it saw.
@@ -148,6 +162,7 @@ impl AuthSession {
             }
             if let Some((user, token)) = &self.auth.token {
                 self.state.source.store(1, Ordering::SeqCst);
+                self.auth.given.fetch_add(1, Ordering::SeqCst);
                 let user = user.as_deref().or(user_from_url).unwrap_or(DEFAULT_USER);
                 return Cred::userpass_plaintext(user, token);
             }
@@ -155,6 +170,7 @@ impl AuthSession {
                 let user = user_from_url.unwrap_or(DEFAULT_USER);
                 if let Some(token) = keyring_token(url, user) {
                     self.state.source.store(2, Ordering::SeqCst);
+                    self.auth.given.fetch_add(1, Ordering::SeqCst);
                     return Cred::userpass_plaintext(user, &token);
                 }
             }
@@ -171,6 +187,7 @@ impl AuthSession {
                     && let Ok(cred) = Cred::credential_helper(config, url, user_from_url)
                 {
                     self.state.source.store(3, Ordering::SeqCst);
+                    self.auth.given.fetch_add(1, Ordering::SeqCst);
                     return Ok(cred);
                 }
             }
@@ -184,7 +201,9 @@ impl AuthSession {
             return Cred::default();
         }
         self.state.missing.store(true, Ordering::SeqCst);
-        Err(git2::Error::from_str("this address needs a kind of credential Guildhall does not support (SSH keys: use HTTPS with a token)"))
+        Err(git2::Error::from_str(
+            "this address needs a kind of credential Guildhall does not support (SSH keys: use HTTPS with a token)",
+        ))
     }
 
     /// Turns a failed operation into a credential error when the callback saw one.

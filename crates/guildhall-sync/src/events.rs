@@ -241,8 +241,10 @@ impl<'a> EventLog<'a> {
     /// it, event references exist, and the author hold the kind's role on `main`. When this
     /// returns, the event is committed to the local log and queued in the outbox (durably).
     pub fn append(&self, kind: &str, refs: &[String], body: &str) -> Result<Event, SyncError> {
-        let spec =
-            self.registry.get(kind).ok_or_else(|| SyncError::Invalid(format!("`{kind}` is not a registered event kind")))?;
+        let spec = self
+            .registry
+            .get(kind)
+            .ok_or_else(|| SyncError::Invalid(format!("`{kind}` is not a registered event kind")))?;
         check_body(spec, body).map_err(SyncError::Invalid)?;
         if refs.len() > MAX_REFS {
             return Err(SyncError::Invalid(format!("an event refers to at most {MAX_REFS} things")));
@@ -284,7 +286,7 @@ impl<'a> EventLog<'a> {
         let content = render(&header, body)?;
         // Durable first: once queued, a crash before the commit is repaired by the next sync.
         Outbox::of(self.repo).add(Action::Event {
-            id: header.id.clone(),
+            event: header.id.clone(),
             path: path.clone(),
             content: content.clone(),
             author: author.clone(),
@@ -406,7 +408,11 @@ impl<'a> EventLog<'a> {
                         continue;
                     }
                     match accepted.get(r) {
-                        None => refused.push((e.id.clone(), DiagCode::Dangling, format!("refers to `{r}`, which is not in the log (or was refused): ignored"))),
+                        None => refused.push((
+                            e.id.clone(),
+                            DiagCode::Dangling,
+                            format!("refers to `{r}`, which is not in the log (or was refused): ignored"),
+                        )),
                         Some(target) if (target.clock, &target.id) >= (e.clock, &e.id) => refused.push((
                             e.id.clone(),
                             DiagCode::ForwardRef,
@@ -533,7 +539,13 @@ impl<'a> EventLog<'a> {
                 base = self.repo.find_commit(new)?;
             }
         }
-        self.repo.reference_matching(EVENTS_BRANCH, base.id(), true, local, "guildhall: local events re-applied on the remote log")?;
+        self.repo.reference_matching(
+            EVENTS_BRANCH,
+            base.id(),
+            true,
+            local,
+            "guildhall: local events re-applied on the remote log",
+        )?;
         crate::durable::sync_objects_and_ref(self.repo, &written, EVENTS_BRANCH)?;
         Ok(Some(base.id()))
     }
@@ -708,7 +720,12 @@ fn structural(
         event: None,
     };
     if commit.parent_count() > 1 {
-        diags.push(cdiag(DiagCode::MergeCommit, None, None, "a merge commit in the event log: what it adds is ignored".into()));
+        diags.push(cdiag(
+            DiagCode::MergeCommit,
+            None,
+            None,
+            "a merge commit in the event log: what it adds is ignored".into(),
+        ));
         return Ok(());
     }
     let parent_tree = commit.parents().next().map(|p| p.tree()).transpose()?;
@@ -723,10 +740,13 @@ fn structural(
                 DiagCode::Immutable,
                 Some(&path),
                 None,
-                format!("events are immutable, but this commit {} the file: the change is ignored", match delta.status() {
-                    git2::Delta::Deleted => "deletes",
-                    _ => "changes",
-                }),
+                format!(
+                    "events are immutable, but this commit {} the file: the change is ignored",
+                    match delta.status() {
+                        git2::Delta::Deleted => "deletes",
+                        _ => "changes",
+                    }
+                ),
             ));
             continue;
         }
@@ -742,11 +762,21 @@ fn structural(
         match file.mode() {
             FileMode::Blob => {}
             FileMode::Link => {
-                diags.push(cdiag(DiagCode::NotAFile, Some(&path), None, "a symbolic link, not an event file: refused".into()));
+                diags.push(cdiag(
+                    DiagCode::NotAFile,
+                    Some(&path),
+                    None,
+                    "a symbolic link, not an event file: refused".into(),
+                ));
                 continue;
             }
             _ => {
-                diags.push(cdiag(DiagCode::NotAFile, Some(&path), None, "not a plain file (mode 100644): refused".into()));
+                diags.push(cdiag(
+                    DiagCode::NotAFile,
+                    Some(&path),
+                    None,
+                    "not a plain file (mode 100644): refused".into(),
+                ));
                 continue;
             }
         }
@@ -886,6 +916,7 @@ fn commit_event(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

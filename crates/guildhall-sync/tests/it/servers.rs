@@ -65,6 +65,9 @@ pub fn servers() -> &'static Servers {
     S.get_or_init(start)
 }
 
+// The servers live as long as this process; the watcher stops them after it exits (a static is
+// never dropped, so there is nothing to wait for here).
+#[allow(clippy::zombie_processes)]
 fn start() -> Servers {
     let root = tempfile::Builder::new().prefix("guildhall-sync-it-").tempdir().expect("tempdir").keep();
     let repos = root.join("repos");

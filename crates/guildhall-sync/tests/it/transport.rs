@@ -12,19 +12,23 @@ fn clone_reports_objects_and_bytes_then_checkout() {
     s.new_remote(&name, 60, false);
     let dir = tempfile::tempdir().unwrap();
     let mut seen = Vec::new();
-    let repo = guildhall_sync::clone(&s.git_url(&name), &dir.path().join("hub"), &Auth::none(), &mut |p| seen.push(p)).unwrap();
+    let repo = guildhall_sync::clone(&s.git_url(&name), &dir.path().join("hub"), &Auth::none(), &mut |p| seen.push(p))
+        .unwrap();
     assert!(workdir(&repo).join("guides/page-059.md").exists());
-    let last_receiving = seen.iter().rposition(|p| matches!(p, Progress::Receiving { .. })).expect("receiving progress");
+    let last_receiving =
+        seen.iter().rposition(|p| matches!(p, Progress::Receiving { .. })).expect("receiving progress");
     let first_checkout = seen.iter().position(|p| matches!(p, Progress::Checkout { .. })).expect("checkout progress");
     assert!(last_receiving < first_checkout, "objects arrive before files are written: {seen:?}");
-    let received = seen.iter().filter_map(|p| match p {
+    let mut received = seen.iter().filter_map(|p| match p {
         Progress::Receiving { objects, total_objects, bytes } => Some((*objects, *total_objects, *bytes)),
         _ => None,
     });
-    let (objects, total, bytes) = received.last().unwrap();
+    let (objects, total, bytes) = received.next_back().unwrap();
     assert_eq!(objects, total);
     assert!(total >= 62 && bytes > 1000, "{total} objects, {bytes} bytes");
-    let Some(Progress::Checkout { files, total_files }) = seen.iter().rev().find(|p| matches!(p, Progress::Checkout { .. })) else {
+    let Some(Progress::Checkout { files, total_files }) =
+        seen.iter().rev().find(|p| matches!(p, Progress::Checkout { .. }))
+    else {
         unreachable!()
     };
     assert_eq!(files, total_files);
@@ -41,7 +45,7 @@ fn clone_over_http_with_a_token_and_into_a_used_folder_is_refused() {
     // A folder with something in it is never cloned into (nor emptied).
     let used = tempfile::tempdir().unwrap();
     std::fs::write(used.path().join("notes.txt"), "mine").unwrap();
-    let err = guildhall_sync::clone(&s.git_url(&name), used.path(), &Auth::none(), &mut |_| {}).unwrap_err();
+    let err = guildhall_sync::clone(&s.git_url(&name), used.path(), &Auth::none(), &mut |_| {}).map(drop).unwrap_err();
     assert!(matches!(err, SyncError::Destination { .. }), "{err}");
     assert_eq!(std::fs::read_to_string(used.path().join("notes.txt")).unwrap(), "mine");
 }
@@ -51,7 +55,9 @@ fn an_unreachable_remote_is_reported_and_the_partial_clone_removed() {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let target = dir.path().join("hub");
-    let err = guildhall_sync::clone(&format!("git://127.0.0.1:{port}/none.git"), &target, &Auth::none(), &mut |_| {}).unwrap_err();
+    let err = guildhall_sync::clone(&format!("git://127.0.0.1:{port}/none.git"), &target, &Auth::none(), &mut |_| {})
+        .map(drop)
+        .unwrap_err();
     assert!(matches!(err, SyncError::Unreachable { .. }), "{err:?}");
     assert!(err.is_remote());
     assert!(!target.exists());
@@ -170,8 +176,9 @@ fn a_push_refused_by_the_hook_shows_the_servers_message_and_keeps_the_outbox() {
     let (_b, bob) = clone_as(&url, "bob", &bob_auth);
     let base = bob.find_reference("refs/heads/main").unwrap().peel_to_commit().unwrap();
     let sig = bob.signature().unwrap();
-    let proposal =
-        bob.commit(Some("refs/heads/proposals/01JBOB"), &sig, &sig, "Proposal", &base.tree().unwrap(), &[&base]).unwrap();
+    let proposal = bob
+        .commit(Some("refs/heads/proposals/01JBOB"), &sig, &sig, "Proposal", &base.tree().unwrap(), &[&base])
+        .unwrap();
     let outbox = Outbox::of(&bob);
     outbox.add(Action::PushBranch { branch: "proposals/01JBOB".into(), commit: proposal.to_string() }).unwrap();
     for _ in 0..2 {
@@ -202,8 +209,9 @@ fn a_wrong_token_fails_after_one_attempt() {
     let url = s.http_url(&name);
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    let err = guildhall_sync::clone(&url, &dir.path().join("hub"), &Auth::token(Some("alice"), "not-the-token"), &mut |_| {})
-        .unwrap_err();
+    let wrong = Auth::token(Some("alice"), "not-the-token");
+    let err = guildhall_sync::clone(&url, &dir.path().join("hub"), &wrong, &mut |_| {}).map(drop).unwrap_err();
+    assert_eq!(wrong.credentials_given(), 1);
     assert!(matches!(err, SyncError::AuthRefused { .. }), "{err:?}");
     assert!(err.to_string().contains("does not retry"), "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
@@ -213,13 +221,14 @@ fn a_wrong_token_fails_after_one_attempt() {
     assert!(requests.iter().all(|r| r.contains(" 401 ")), "{requests:#?}");
 
     // No credentials at all: a clear error naming what to set.
-    let err = guildhall_sync::clone(&url, &dir.path().join("hub2"), &Auth::none(), &mut |_| {}).unwrap_err();
+    let err = guildhall_sync::clone(&url, &dir.path().join("hub2"), &Auth::none(), &mut |_| {}).map(drop).unwrap_err();
     assert!(matches!(err, SyncError::NoCredentials { .. }), "{err:?}");
     assert!(err.to_string().contains("GUILDHALL_TOKEN"));
 
     // A sync with the wrong token reports it once and exits 1 (remote refusal), work kept.
     let (_a, alice) = clone_as(&url, "alice", &Auth::token(Some("alice"), "alice-token"));
-    let report = guildhall_sync::sync(workdir(&alice), &SyncOptions { auth: Auth::token(Some("alice"), "nope") }).unwrap();
+    let report =
+        guildhall_sync::sync(workdir(&alice), &SyncOptions { auth: Auth::token(Some("alice"), "nope") }).unwrap();
     assert_eq!(report.error().map(|e| e.code), Some("auth-refused"));
     assert_eq!(report.exit_code(), 1);
 }
