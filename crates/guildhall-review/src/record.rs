@@ -90,6 +90,20 @@ pub enum CommentAction {
     SentBack,
 }
 
+impl std::fmt::Display for CommentAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CommentAction::Proposed => "proposed",
+            CommentAction::Revised => "revised",
+            CommentAction::ChangesRequested => "changes-requested",
+            CommentAction::Rejected => "rejected",
+            CommentAction::Approved => "approved",
+            CommentAction::SelfApproved => "self-approved",
+            CommentAction::SentBack => "sent-back",
+        })
+    }
+}
+
 impl CommentAction {
     /// The wire name (kebab-case), as the CLI prints it.
     pub fn as_str(self) -> &'static str {
