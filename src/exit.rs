@@ -39,7 +39,7 @@ pub enum Class {
 /// Classifies one core error. This is the only function that knows the core's error variants:
 /// when the core classifies its own errors, this becomes a mapping of that classification.
 pub fn classify(e: &Error) -> Class {
-    use guildhall_core::store::StoreError as S;
+    use guildhall_core::StoreError as S;
     match e {
         Error::UnknownDocument { .. } | Error::UnknownDraft(_) => Class::NotFound,
         Error::NotCompleted { .. } => Class::Refused,

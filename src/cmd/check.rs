@@ -1,4 +1,4 @@
-use guildhall_core::content::{Diagnostic, Severity};
+use guildhall_core::{Diagnostic, Severity};
 
 use super::prelude::*;
 

@@ -1,6 +1,6 @@
 use std::io::Read as _;
 
-use guildhall_core::store::PersonalData;
+use guildhall_core::PersonalData;
 
 use super::prelude::*;
 

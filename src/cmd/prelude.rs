@@ -84,6 +84,6 @@ pub fn plural(n: usize) -> &'static str {
 }
 
 /// `2026-11-23T10:00:00.000Z` -> `2026-11-23`.
-pub fn day(t: guildhall_core::store::Timestamp) -> String {
+pub fn day(t: guildhall_core::Timestamp) -> String {
     t.to_string().chars().take(10).collect()
 }

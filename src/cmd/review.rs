@@ -60,7 +60,7 @@ pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
     writeln!(out, "proposal {} [{}] by {}: {}", p.id, p.status, p.author, p.title)?;
     write!(out, "files: {}", p.files.join(", "))?;
     for c in &p.comments {
-        let at = guildhall_core::review::rfc3339(c.at);
+        let at = guildhall_core::rfc3339(c.at);
         write!(out, "\n  {at} {} {}: {}", c.by.name, c.action, c.text)?;
     }
     writeln!(out)?;

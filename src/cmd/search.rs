@@ -1,6 +1,6 @@
 use std::io::IsTerminal as _;
 
-use guildhall_core::content::{Audience, Kind};
+use guildhall_core::{Audience, Kind};
 use guildhall_core::{SearchRequest, SearchResponse};
 
 use super::prelude::*;

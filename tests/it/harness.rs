@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use guildhall_core::content::{Assets, Catalog, LoadOptions, RenderOptions, SourceFile};
+use guildhall_content::{Assets, Catalog, LoadOptions, RenderOptions, SourceFile};
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

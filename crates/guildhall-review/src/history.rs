@@ -7,7 +7,8 @@ use git2::{Commit, Signature, Time};
 
 use crate::publish::Publication;
 use crate::{
-    ChangelogEntry, ChangelogFilter, MAIN, Published, Review, ReviewError, Rollback, Version, rfc3339, time, tree,
+    ChangelogEntry, ChangelogFilter, FileChangeKind, MAIN, Published, Review, ReviewError, Rollback, Version,
+    VersionChange, rfc3339, time, tree,
 };
 
 impl Review {
@@ -49,12 +50,8 @@ impl Review {
                 Err(_) => None,
             };
             if now != before {
-                let change = match (before, now) {
-                    (None, _) => "added",
-                    (_, None) => "deleted",
-                    _ => "modified",
-                };
-                out.push(version(&c, change));
+                let change = FileChangeKind::of(before.is_some(), now.is_some());
+                out.push(version(&c, change.into()));
             }
         }
         Ok(out)
@@ -140,7 +137,7 @@ impl Review {
         let person = filter.person.as_ref().map(|p| p.to_lowercase());
         let mut out = Vec::new();
         for c in self.first_parent_commits()? {
-            let v = version(&c, "modified");
+            let v = version(&c, VersionChange::Published);
             if v.proposal.is_none() && v.rolled_back_by.is_none() {
                 continue;
             }
@@ -164,24 +161,19 @@ impl Review {
             }
             let lead_time_secs =
                 v.proposal.as_ref().map(|_| c.committer().when().seconds() - c.author().when().seconds());
-            out.push(ChangelogEntry {
-                version: Version { change: "published".into(), ..v },
-                files,
-                kinds,
-                lead_time_secs,
-            });
+            out.push(ChangelogEntry { version: v, files, kinds, lead_time_secs });
         }
         Ok(out)
     }
 }
 
-fn version(c: &Commit<'_>, change: &str) -> Version {
+fn version(c: &Commit<'_>, change: VersionChange) -> Version {
     let message = c.message().unwrap_or_default();
     let mut v = Version {
         commit: c.id().to_string(),
         title: c.summary().unwrap_or_default().to_string(),
         reason: String::new(),
-        change: change.to_string(),
+        change,
         published_at: rfc3339(c.committer().when().seconds()),
         published_unix: c.committer().when().seconds(),
         requested_by: None,

@@ -31,10 +31,12 @@ mod durable;
 mod history;
 mod proposals;
 mod publish;
+mod record;
 mod rules;
 mod time;
 mod tree;
 
+pub use record::{CommentAction, FileChangeKind, VersionChange};
 pub use rules::{ChangeKind, ReviewRules};
 pub use time::rfc3339;
 
@@ -120,15 +122,21 @@ pub enum ReviewError {
     /// The `[review]` settings or the members list cannot be used.
     #[error("guildhall.toml: {0}")]
     Config(String),
-    /// A request that cannot be carried out as given.
+    /// A request that cannot be carried out as given (bad input, never damaged state).
     #[error("{0}")]
     Invalid(String),
+    /// Guildhall's own saved review state (a proposal's metadata) cannot be read.
+    #[error("damaged proposal metadata `{}`: {problem}", path.display())]
+    Damaged { path: PathBuf, problem: String },
 }
 
 impl ReviewError {
     /// Whether this is a refusal (permission, state, content, conflict) rather than a failure.
     pub fn is_refusal(&self) -> bool {
-        !matches!(self, ReviewError::Git(_) | ReviewError::Io { .. } | ReviewError::Invalid(_))
+        !matches!(
+            self,
+            ReviewError::Git(_) | ReviewError::Io { .. } | ReviewError::Invalid(_) | ReviewError::Damaged { .. }
+        )
     }
 }
 
@@ -196,9 +204,7 @@ pub struct Comment {
     pub by: Person,
     /// Unix seconds.
     pub at: i64,
-    /// `proposed`, `revised`, `changes-requested`, `rejected`, `approved`, `self-approved`,
-    /// `sent-back` (a conflict found while publishing).
-    pub action: String,
+    pub action: CommentAction,
     pub text: String,
 }
 
@@ -216,8 +222,8 @@ struct Pending {
     comment: String,
 }
 
-/// A proposed change and its review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A proposed change and its review, as the API answers it (stored as a [`record::ProposalRecord`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     pub id: String,
@@ -240,7 +246,7 @@ pub struct Proposal {
     pub comments: Vec<Comment>,
     /// The commit on `main` that published it.
     pub published: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pending: Option<Pending>,
 }
@@ -272,8 +278,7 @@ pub struct Version {
     pub title: String,
     /// The message body without the trailers: why.
     pub reason: String,
-    /// `added`, `modified` or `deleted`.
-    pub change: String,
+    pub change: VersionChange,
     /// When it reached `main` (RFC 3339 UTC) and as Unix seconds.
     pub published_at: String,
     pub published_unix: i64,
@@ -302,8 +307,7 @@ pub struct ChangelogEntry {
 pub struct FileChange {
     /// The file, relative to the hub folder.
     pub path: String,
-    /// `added`, `modified` or `deleted`.
-    pub change: String,
+    pub change: FileChangeKind,
     /// The content on `main` now, and as proposed.
     pub before: Option<Vec<u8>>,
     pub after: Option<Vec<u8>>,

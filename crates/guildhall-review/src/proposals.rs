@@ -7,8 +7,8 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Oid, Signature, Time};
 
 use crate::{
-    ChangeKind, Comment, FileChange, Identity, MAX_FILE_BYTES, META_DIR, Proposal, Review, ReviewError, Status,
-    durable, time, tree,
+    ChangeKind, Comment, CommentAction, FileChange, FileChangeKind, Identity, MAX_FILE_BYTES, META_DIR, Proposal,
+    Review, ReviewError, Status, durable, record, time, tree,
 };
 
 impl Review {
@@ -27,13 +27,16 @@ impl Review {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReviewError::UnknownProposal(id.into())),
             Err(e) => return Err(durable::io(&path)(e)),
         };
-        serde_json::from_slice(&bytes)
-            .map_err(|e| ReviewError::Invalid(format!("proposal {id}: damaged metadata `{}`: {e}", path.display())))
+        serde_json::from_slice::<record::ProposalRecord>(&bytes)
+            .map(Proposal::from)
+            .map_err(|e| ReviewError::Damaged { path: path.clone(), problem: e.to_string() })
     }
 
     pub(crate) fn save(&self, p: &Proposal) -> Result<(), ReviewError> {
-        let bytes = serde_json::to_vec_pretty(p).map_err(|e| ReviewError::Invalid(e.to_string()))?;
-        durable::write_atomic(&self.meta_path(&p.id), &bytes)
+        let path = self.meta_path(&p.id);
+        let bytes = serde_json::to_vec_pretty(&record::ProposalRecord::from(p))
+            .map_err(|e| durable::io(&path)(std::io::Error::other(e)))?;
+        durable::write_atomic(&path, &bytes)
     }
 
     /// Every proposal, oldest first.
@@ -209,11 +212,7 @@ impl Review {
         for path in &p.files {
             let before = tree::file(&self.repo, &main_tree, path)?;
             let after = tree::file(&self.repo, &proposed, path)?;
-            let change = match (&before, &after) {
-                (None, _) => "added",
-                (_, None) => "deleted",
-                _ => "modified",
-            };
+            let change = FileChangeKind::of(before.is_some(), after.is_some());
             let diff = {
                 let mut patch = git2::Patch::from_buffers(
                     before.as_deref().unwrap_or_default(),
@@ -224,7 +223,7 @@ impl Review {
                 )?;
                 String::from_utf8_lossy(&patch.to_buf()?).into_owned()
             };
-            out.push(FileChange { path: path.clone(), change: change.to_string(), before, after, diff });
+            out.push(FileChange { path: path.clone(), change, before, after, diff });
         }
         Ok(out)
     }
@@ -301,7 +300,7 @@ impl Review {
                 p.comments.push(Comment {
                     by: who.person(),
                     at: now,
-                    action: "revised".into(),
+                    action: CommentAction::Revised,
                     text: reason.trim().into(),
                 });
                 (p.id.clone(), p)
@@ -323,7 +322,7 @@ impl Review {
                     comments: vec![Comment {
                         by: who.person(),
                         at: now,
-                        action: "proposed".into(),
+                        action: CommentAction::Proposed,
                         text: reason.trim().into(),
                     }],
                     published: None,
@@ -356,8 +355,10 @@ impl Review {
             let id = next.to_string();
             let mut claimed = p.clone();
             claimed.id = id.clone();
-            let bytes = serde_json::to_vec_pretty(&claimed).map_err(|e| ReviewError::Invalid(e.to_string()))?;
-            if durable::create_new(&self.meta_path(&id), &bytes)? {
+            let path = self.meta_path(&id);
+            let bytes = serde_json::to_vec_pretty(&record::ProposalRecord::from(&claimed))
+                .map_err(|e| durable::io(&path)(std::io::Error::other(e)))?;
+            if durable::create_new(&path, &bytes)? {
                 return Ok(id);
             }
             next += 1;
@@ -442,7 +443,12 @@ impl Review {
         let now = time::now();
         p.status = to;
         p.updated_at = now;
-        p.comments.push(Comment { by: who.person(), at: now, action: to.to_string(), text: comment.trim().into() });
+        p.comments.push(Comment {
+            by: who.person(),
+            at: now,
+            action: CommentAction::decision(to),
+            text: comment.trim().into(),
+        });
         self.save(&p)?;
         Ok(p)
     }

@@ -7,8 +7,8 @@ use std::path::Path;
 use git2::{Commit, ErrorCode, Oid, Signature, Time};
 
 use crate::{
-    Comment, DELAY_ENV, FAULT_ENV, Identity, MAIN, Pending, Proposal, Published, Review, ReviewError, Status, durable,
-    rfc3339, time, tree,
+    Comment, CommentAction, DELAY_ENV, FAULT_ENV, Identity, MAIN, Pending, Proposal, Published, Review, ReviewError,
+    Status, durable, rfc3339, time, tree,
 };
 
 impl Review {
@@ -150,7 +150,7 @@ impl Review {
         let now = time::now();
         p.status = Status::ChangesRequested;
         p.updated_at = now;
-        p.comments.push(Comment { by: who.person(), at: now, action: "sent-back".into(), text: text.into() });
+        p.comments.push(Comment { by: who.person(), at: now, action: CommentAction::SentBack, text: text.into() });
         self.save(p)
     }
 
@@ -170,8 +170,8 @@ impl Review {
         p.status = Status::Approved;
         p.updated_at = now;
         p.published = Some(pending.commit.clone());
-        let action = if pending.self_approved { "self-approved" } else { "approved" };
-        p.comments.push(Comment { by: pending.approver, at: now, action: action.into(), text: pending.comment });
+        let action = if pending.self_approved { CommentAction::SelfApproved } else { CommentAction::Approved };
+        p.comments.push(Comment { by: pending.approver, at: now, action, text: pending.comment });
         self.save(p)
     }
 
