@@ -3,7 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use guildhall_review::{ChangeKind, ChangelogFilter, Review, ReviewError, Rollback, Status};
+use guildhall_review::{
+    ChangeKind, ChangelogFilter, CommentAction, Review, ReviewError, Rollback, Status, VersionChange,
+};
 
 const CONFIG: &str = r#"name = "Test hub"
 [[members]]
@@ -105,7 +107,7 @@ fn propose_review_publish_and_history() {
     assert_eq!(v.proposal.as_deref(), Some("1"));
     assert_eq!(v.reason, "Named the calls.");
     assert!(v.reviewed_on.is_some() && !v.self_approved);
-    assert_eq!(history[1].change, "added");
+    assert_eq!(history[1].change, VersionChange::Added);
 
     let diff = bob.diff("retry", &history[1].commit, None).expect("diff");
     assert!(diff.contains("-Calls fail.") && diff.contains("+HTTP calls fail sometimes."), "{diff}");
@@ -187,7 +189,7 @@ fn self_approval_only_when_allowed_and_then_recorded() {
         .expect("m")
         .to_string();
     assert!(message.contains("Self-approved: yes"), "{message}");
-    assert_eq!(carol.proposal(&p.id).expect("p").comments.last().expect("c").action, "self-approved");
+    assert_eq!(carol.proposal(&p.id).expect("p").comments.last().expect("c").action, CommentAction::SelfApproved);
 }
 
 #[test]
