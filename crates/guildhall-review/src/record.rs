@@ -92,15 +92,7 @@ pub enum CommentAction {
 
 impl std::fmt::Display for CommentAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            CommentAction::Proposed => "proposed",
-            CommentAction::Revised => "revised",
-            CommentAction::ChangesRequested => "changes-requested",
-            CommentAction::Rejected => "rejected",
-            CommentAction::Approved => "approved",
-            CommentAction::SelfApproved => "self-approved",
-            CommentAction::SentBack => "sent-back",
-        })
+        f.write_str(self.as_str())
     }
 }
 
@@ -201,12 +193,6 @@ impl From<&Proposal> for ProposalRecord {
             published: p.published.clone(),
             pending: p.pending.clone(),
         }
-    }
-}
-
-impl std::fmt::Display for CommentAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
