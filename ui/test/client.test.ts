@@ -114,12 +114,12 @@ describe('HTTP transport', () => {
 
 describe('desktop transport', () => {
   it('fetches the same paths from the app scheme, and invokes only the desktop commands', async () => {
-    const fetch = vi.fn(async () => new Response('{"id":"guides/a"}', { status: 200 }));
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => new Response('{"id":"guides/a"}', { status: 200 }));
     const invoke = vi.fn(async () => ({ ok: true }));
     const api = createClient(desktopTransport(invoke, 'guildhall://localhost', fetch as unknown as typeof globalThis.fetch));
     await api.document('guides/a');
     await api.setStepDone('start-here', 'welcome', true);
-    expect(fetch.mock.calls.map((c) => [c[0], (c[1] as RequestInit).method, (c[1] as RequestInit).body])).toEqual([
+    expect(fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body])).toEqual([
       ['guildhall://localhost/api/documents/guides%2Fa', 'GET', undefined],
       ['guildhall://localhost/api/paths/start-here/steps', 'POST', '{"step":"welcome","done":true}'],
     ]);
