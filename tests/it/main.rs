@@ -9,5 +9,6 @@ mod hostile;
 mod paths;
 mod review;
 mod sanitize;
+mod search_publish;
 mod serve;
 mod starter_content;
