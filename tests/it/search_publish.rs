@@ -70,7 +70,8 @@ fn a_newly_published_page_is_found_once() {
 
     for n in 0..3 {
         be(root, "Alice Author", "alice@example.org");
-        let (s, draft) = call(&agent, "POST", &format!("{base}/api/drafts"), Some(&json!({"template": "case-study"}).to_string()));
+        let (s, draft) =
+            call(&agent, "POST", &format!("{base}/api/drafts"), Some(&json!({"template": "case-study"}).to_string()));
         assert_eq!(s, 200, "{draft}");
         let draft_id = draft["id"].as_str().expect("draft id").to_string();
         let body = json!({

@@ -41,28 +41,146 @@ const QUESTION_WORDS: &[&str] = &[
 
 /// Filler of everyday questions: searched, but with little weight.
 const WEAK_WORDS: &[&str] = &[
-    "anyone", "anything", "someone", "something", "thing", "things", "way", "ways", "need", "needs", "want", "wants",
-    "wanted", "should", "would", "could", "know", "tell", "help", "please", "best", "good", "ok", "okay", "really",
-    "very", "much", "many", "lot", "lots", "still", "now", "also", "every", "all", "any", "one", "ones", "did", "done",
-    "doing", "got", "getting", "go", "goes", "going", "gets", "here", "about", "else", "other", "others", "last",
-    "night", "yesterday", "today", "morning", "week", "weeks", "let", "us", "them", "him", "her", "he", "she",
-    "said", "say", "says", "happen", "happens", "happened", "begin", "start", "new", "make", "makes", "made", "use",
-    "using", "used", "try", "trying", "just", "even", "again", "allowed",
+    "anyone",
+    "anything",
+    "someone",
+    "something",
+    "thing",
+    "things",
+    "way",
+    "ways",
+    "need",
+    "needs",
+    "want",
+    "wants",
+    "wanted",
+    "should",
+    "would",
+    "could",
+    "know",
+    "tell",
+    "help",
+    "please",
+    "best",
+    "good",
+    "ok",
+    "okay",
+    "really",
+    "very",
+    "much",
+    "many",
+    "lot",
+    "lots",
+    "still",
+    "now",
+    "also",
+    "every",
+    "all",
+    "any",
+    "one",
+    "ones",
+    "did",
+    "done",
+    "doing",
+    "got",
+    "getting",
+    "go",
+    "goes",
+    "going",
+    "gets",
+    "here",
+    "about",
+    "else",
+    "other",
+    "others",
+    "last",
+    "night",
+    "yesterday",
+    "today",
+    "morning",
+    "week",
+    "weeks",
+    "let",
+    "us",
+    "them",
+    "him",
+    "her",
+    "he",
+    "she",
+    "said",
+    "say",
+    "says",
+    "happen",
+    "happens",
+    "happened",
+    "begin",
+    "start",
+    "new",
+    "make",
+    "makes",
+    "made",
+    "use",
+    "using",
+    "used",
+    "try",
+    "trying",
+    "just",
+    "even",
+    "again",
+    "allowed",
+    "everyone",
+    "everybody",
+    "anybody",
+    "somebody",
+    "nobody",
+    "few",
+    "gets",
+    "get",
+    "way",
+    "someone's",
+    "thing's",
 ];
 
 /// Words so common in a citizen-development hub that they say nothing about which page is meant:
 /// in a question they never act as title matches.
 const COMMON_WORDS: &[&str] = &[
-    "app", "apps", "application", "applications", "flow", "flows", "data", "system", "systems", "process",
-    "processes", "team", "teams", "people", "person", "work", "works", "working", "user", "users", "tool", "tools",
-    "build", "building", "built", "page", "pages", "platform", "information", "step", "steps",
+    "app",
+    "apps",
+    "application",
+    "applications",
+    "flow",
+    "flows",
+    "data",
+    "system",
+    "systems",
+    "process",
+    "processes",
+    "team",
+    "teams",
+    "people",
+    "person",
+    "work",
+    "works",
+    "working",
+    "user",
+    "users",
+    "tool",
+    "tools",
+    "build",
+    "building",
+    "built",
+    "page",
+    "pages",
+    "platform",
+    "information",
+    "step",
+    "steps",
 ];
 
 /// Whether a query of these raw words reads as a question or a sentence (four content words or
 /// more, or a question word).
 pub fn is_question(raws: &[String]) -> bool {
-    raws.iter().any(|r| QUESTION_WORDS.contains(&r.as_str()))
-        || raws.iter().filter(|r| !is_stopword(r)).count() >= 4
+    raws.iter().any(|r| QUESTION_WORDS.contains(&r.as_str())) || raws.iter().filter(|r| !is_stopword(r)).count() >= 4
 }
 
 pub fn is_weak(raw: &str) -> bool {
@@ -110,6 +228,10 @@ struct Phrase {
     stems: Vec<String>,
     /// Stems of the words that are not stopwords.
     content: Vec<String>,
+    /// Stems of the words that say what the phrase is about (not stopwords, question filler or
+    /// the domain's common words): a phrase without any ("what apps do we have") would fire for
+    /// any query that mentions an app, so it never fires.
+    specific: Vec<String>,
 }
 
 /// What the expander knows of one term.
@@ -142,7 +264,13 @@ impl TermEntry {
             .iter()
             .map(|p| {
                 let (stems, content) = content_stems(&mut raw, &mut stem, p);
-                Phrase { text: p.trim().to_string(), stems, content }
+                let specific = tokens(&mut raw, p)
+                    .iter()
+                    .zip(&stems)
+                    .filter(|(r, _)| !is_stopword(r) && !is_common(r) && !is_weak(r))
+                    .map(|(_, s)| s.clone())
+                    .collect();
+                Phrase { text: p.trim().to_string(), stems, content, specific }
             })
             .filter(|p| !p.content.is_empty())
             .collect();
@@ -220,9 +348,8 @@ impl Expander {
             .flat_map(|(_, names)| names.iter().copied())
             .collect();
         for entry in self.terms.values() {
-            let typed_name = |n: &Name| {
-                contains_seq(stems, &n.stems) && (!n.case_sensitive || typed.iter().any(|w| w == &n.text))
-            };
+            let typed_name =
+                |n: &Name| contains_seq(stems, &n.stems) && (!n.case_sensitive || typed.iter().any(|w| w == &n.text));
             if entry.names.iter().any(typed_name) {
                 // Jargon typed: add the plain phrases (not for a question: it is about the jargon).
                 if !question {
@@ -234,7 +361,11 @@ impl Expander {
                 }
                 continue;
             }
-            let by_phrase = entry.phrases.iter().any(|p| p.content.iter().all(|s| stem_set.contains(s.as_str())));
+            let by_phrase = entry
+                .phrases
+                .iter()
+                .filter(|p| !p.specific.is_empty())
+                .any(|p| p.content.iter().all(|s| stem_set.contains(s.as_str())));
             let by_plain = content.len() >= 2 && content.iter().all(|s| entry.plain.contains(s));
             let by_everyday = entry.names.first().is_some_and(|n| everyday.contains(n.text.to_lowercase().as_str()));
             if by_phrase || by_plain || by_everyday {

@@ -18,7 +18,9 @@ use crate::glossary::{Addition, is_common, is_question, is_stopword, is_weak};
 use crate::query::{self, Parsed};
 use crate::schema::{self, tokens};
 use crate::snippet::{self, Highlighter, escape_into};
-use crate::{Hit, IndexError, MAX_FUZZY, MAX_LIMIT, MIN_PREFIX_CHARS, SNIPPET_CHARS, SearchIndex, SearchRequest, SearchResponse};
+use crate::{
+    Hit, IndexError, MAX_FUZZY, MAX_LIMIT, MIN_PREFIX_CHARS, SNIPPET_CHARS, SearchIndex, SearchRequest, SearchResponse,
+};
 
 /// Field weights: names above summaries above bodies.
 const W_TITLE: f32 = 3.0;
@@ -82,8 +84,8 @@ impl Class {
     fn weights(self) -> ([f32; 4], f32) {
         match self {
             Class::Content => ([W_TITLE, W_NAMES, W_SUMMARY, W_BODY], W_COORD),
-            Class::Common => ([0.6, 0.6, 0.5, 0.5], 1.0),
-            Class::Weak => ([0.3, 0.3, 0.25, 0.25], 0.0),
+            Class::Common => ([0.3, 0.3, 0.3, 0.3], 0.5),
+            Class::Weak => ([0.1, 0.1, 0.1, 0.1], 0.0),
         }
     }
 }
@@ -158,14 +160,27 @@ impl SearchIndex {
         let question = plan.phrases.is_empty() && is_question(&raws);
         plan.classes = self.classify(searcher, &plan.words, question);
         plan.question = question;
-        let pairs = || plan.words.iter().cloned().chain(plan.phrases.iter().flat_map(|(r, s)| r.iter().cloned().zip(s.iter().cloned())));
+        let pairs = || {
+            plan.words
+                .iter()
+                .cloned()
+                .chain(plan.phrases.iter().flat_map(|(r, s)| r.iter().cloned().zip(s.iter().cloned())))
+        };
         let all_stems: Vec<String> = pairs().map(|(_, s)| s).collect();
         let mut content: Vec<String> = pairs().filter(|(r, _)| !is_stopword(r)).map(|(_, s)| s).collect();
         if question {
             // What the question is about, without its filler and the domain's common words.
-            content = plan.words.iter().zip(&plan.classes).filter(|(_, c)| **c == Class::Content).map(|((r, s), _)| if is_stopword(r) { String::new() } else { s.clone() }).filter(|s| !s.is_empty()).collect();
+            content = plan
+                .words
+                .iter()
+                .zip(&plan.classes)
+                .filter(|(_, c)| **c == Class::Content)
+                .map(|((r, s), _)| if is_stopword(r) { String::new() } else { s.clone() })
+                .filter(|s| !s.is_empty())
+                .collect();
         }
-        plan.additions = self.expander.read().unwrap_or_else(PoisonError::into_inner).expand(&typed, &all_stems, &content, question);
+        plan.additions =
+            self.expander.read().unwrap_or_else(PoisonError::into_inner).expand(&typed, &all_stems, &content, question);
         plan.parsed = parsed;
         plan
     }
@@ -194,7 +209,8 @@ impl SearchIndex {
                 }
             })
             .collect();
-        let content = |classes: &[Class], c: Class| words.iter().zip(classes).any(|((r, _), k)| *k == c && !is_stopword(r));
+        let content =
+            |classes: &[Class], c: Class| words.iter().zip(classes).any(|((r, _), k)| *k == c && !is_stopword(r));
         for weaker in [Class::Common, Class::Weak] {
             if !content(&classes, Class::Content) {
                 for c in classes.iter_mut().filter(|c| **c == weaker) {
@@ -332,7 +348,10 @@ impl SearchIndex {
         };
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !parsed.kinds.is_empty() {
-            out.push((Occur::Must, any_of(parsed.kinds.iter().map(|k| Term::from_field_text(f.kind, k.as_str())).collect())));
+            out.push((
+                Occur::Must,
+                any_of(parsed.kinds.iter().map(|k| Term::from_field_text(f.kind, k.as_str())).collect()),
+            ));
         }
         for t in &parsed.tags {
             out.push((Occur::Must, any_of(vec![Term::from_field_text(f.tag, t)])));
@@ -379,14 +398,24 @@ impl SearchIndex {
                 highlight
                     .snippet(&mut raw, &mut stem_one, &body, SNIPPET_CHARS)
                     .or_else(|| highlight.snippet(&mut raw, &mut stem_one, &summary, SNIPPET_CHARS))
-                    .unwrap_or_else(|| snippet::lead(if body.trim().is_empty() { &summary } else { &body }, SNIPPET_CHARS))
+                    .unwrap_or_else(|| {
+                        snippet::lead(if body.trim().is_empty() { &summary } else { &body }, SNIPPET_CHARS)
+                    })
             }))
             .unwrap_or_else(|_| {
                 let mut s = String::new();
                 escape_into(&mut s, &summary);
                 s
             });
-            response.hits.push(Hit { id, kind: text(f.kind), title: text(f.title), summary, path: text(f.path), score, snippet });
+            response.hits.push(Hit {
+                id,
+                kind: text(f.kind),
+                title: text(f.title),
+                summary,
+                path: text(f.path),
+                score,
+                snippet,
+            });
         }
         Ok(())
     }

@@ -133,7 +133,8 @@ impl SearchIndex {
         let mut done = 0;
         progress(0, total);
         for chunk in changed.chunks(1024) {
-            let docs: Vec<TantivyDocument> = chunk.par_iter().map_init(raw_analyzer, |raw, d| self.to_doc(raw, d)).collect();
+            let docs: Vec<TantivyDocument> =
+                chunk.par_iter().map_init(raw_analyzer, |raw, d| self.to_doc(raw, d)).collect();
             for (d, td) in chunk.iter().zip(docs) {
                 self.upsert(writer, d, td)?;
             }

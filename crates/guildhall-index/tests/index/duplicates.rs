@@ -18,7 +18,9 @@ use crate::common::catalog;
 type Disk = BTreeMap<String, String>;
 
 fn text(slot: usize, version: u8) -> String {
-    format!("---\nid: doc-{slot}\ntitle: \"Page {slot} draft {version}\"\n---\nSharedword body of page {slot}, version {version}.\n")
+    format!(
+        "---\nid: doc-{slot}\ntitle: \"Page {slot} draft {version}\"\n---\nSharedword body of page {slot}, version {version}.\n"
+    )
 }
 
 /// Where the file of `slot` lives: it moves between two folders (a rename keeps its id).
