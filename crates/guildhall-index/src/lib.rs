@@ -112,7 +112,7 @@ impl SearchRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub id: String,
-    pub kind: String,
+    pub kind: Kind,
     pub title: String,
     pub summary: String,
     /// The file, relative to the hub folder.

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::PoisonError;
 use std::time::Instant;
 
+use guildhall_content::Kind;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -409,7 +410,8 @@ impl SearchIndex {
             });
             response.hits.push(Hit {
                 id,
-                kind: text(f.kind),
+                // Kinds are indexed from the catalog; anything else is a guide, as for a file.
+                kind: text(f.kind).parse().unwrap_or(Kind::Guide),
                 title: text(f.title),
                 summary,
                 path: text(f.path),
