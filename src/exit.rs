@@ -65,7 +65,8 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
     };
     // Rust ignores SIGPIPE, so a reader that went away (`guildhall ... | head`) shows up as a
     // write error. Like any Unix filter, stop quietly: the reader has what it wanted.
-    if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    if e.chain()
+        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
     {
         return ExitCode::SUCCESS;
     }
