@@ -226,7 +226,11 @@ fn policy_pages_and_self_checks_agree_with_the_rule_table() {
             }
         }
     }
-    let stop: HashSet<&str> = ["with", "that", "this", "your", "from", "they", "have", "been", "into", "only", "when", "what", "will", "does", "each", "after", "before"].into();
+    let stop: HashSet<&str> = [
+        "with", "that", "this", "your", "from", "they", "have", "been", "into", "only", "when", "what", "will", "does",
+        "each", "after", "before",
+    ]
+    .into();
     let content_words = |s: &str| -> Vec<String> {
         s.to_lowercase()
             .split(|ch: char| !ch.is_alphanumeric() && ch != '\'')
@@ -257,7 +261,10 @@ fn policy_pages_and_self_checks_agree_with_the_rule_table() {
                 })
                 .collect();
             if !rule.contains(&answer) && (!unsupported.is_empty() || content_words(&answer).is_empty()) {
-                problems.push(format!("{key}: the answer {:?} is not what the rule says ({unsupported:?}): {says}", check.answer));
+                problems.push(format!(
+                    "{key}: the answer {:?} is not what the rule says ({unsupported:?}): {says}",
+                    check.answer
+                ));
             }
         }
     }

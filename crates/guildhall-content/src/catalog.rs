@@ -145,7 +145,10 @@ impl Catalog {
         let (doc, diagnostics) = hub_settings::parse_with(self.settings.as_ref(), path, bytes, &opts.limits);
         docs.extend(doc);
         let settings = self.settings.clone();
-        Catalog { settings, ..Catalog::link(&self.name, self.config.clone(), docs, diagnostics, self.assets.clone(), opts) }
+        Catalog {
+            settings,
+            ..Catalog::link(&self.name, self.config.clone(), docs, diagnostics, self.assets.clone(), opts)
+        }
     }
 
     /// Links and checks parsed documents (ids, links, references, glossary, stale and orphan

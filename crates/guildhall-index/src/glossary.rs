@@ -119,9 +119,6 @@ const WEAK_WORDS: &[&str] = &[
     "make",
     "makes",
     "made",
-    "use",
-    "using",
-    "used",
     "try",
     "trying",
     "just",
@@ -230,7 +227,7 @@ struct Phrase {
     content: Vec<String>,
     /// Stems of the words that say what the phrase is about (not stopwords, question filler or
     /// the domain's common words): a phrase without any ("what apps do we have") would fire for
-    /// any query that mentions an app, so it never fires.
+    /// any query that mentions an app, so it only fires when typed as it is.
     specific: Vec<String>,
 }
 
@@ -361,11 +358,14 @@ impl Expander {
                 }
                 continue;
             }
-            let by_phrase = entry
-                .phrases
-                .iter()
-                .filter(|p| !p.specific.is_empty())
-                .any(|p| p.content.iter().all(|s| stem_set.contains(s.as_str())));
+            let by_phrase = entry.phrases.iter().any(|p| {
+                // A phrase of only common words fires when it is typed as it is.
+                if p.specific.is_empty() {
+                    contains_seq(stems, &p.stems)
+                } else {
+                    p.content.iter().all(|s| stem_set.contains(s.as_str()))
+                }
+            });
             let by_plain = content.len() >= 2 && content.iter().all(|s| entry.plain.contains(s));
             let by_everyday = entry.names.first().is_some_and(|n| everyday.contains(n.text.to_lowercase().as_str()));
             if by_phrase || by_plain || by_everyday {

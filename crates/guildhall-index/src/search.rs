@@ -187,7 +187,7 @@ impl SearchIndex {
     }
 
     /// How much each word counts: in a question, filler is weak and the domain's common words do
-    /// not count as title matches, unless nothing else is left.
+    /// not count as title matches, unless fewer than two other words are left.
     fn classify(&self, searcher: &Searcher, words: &[(String, String)], question: bool) -> Vec<Class> {
         if !question {
             return vec![Class::Content; words.len()];
@@ -210,14 +210,11 @@ impl SearchIndex {
                 }
             })
             .collect();
-        let content =
-            |classes: &[Class], c: Class| words.iter().zip(classes).any(|((r, _), k)| *k == c && !is_stopword(r));
-        for weaker in [Class::Common, Class::Weak] {
-            if !content(&classes, Class::Content) {
-                for c in classes.iter_mut().filter(|c| **c == weaker) {
-                    *c = Class::Content;
-                }
-            }
+        // A short query keeps every word: demoting needs two words that say what it is about.
+        let specific =
+            words.iter().zip(&classes).filter(|((r, _), c)| **c == Class::Content && !is_stopword(r)).count();
+        if specific < 2 {
+            classes.iter_mut().for_each(|c| *c = Class::Content);
         }
         classes
     }
