@@ -32,11 +32,11 @@ fn checks_clean_with_no_errors_and_no_orphans() {
 #[test]
 fn has_the_promised_amount_of_content() {
     let c = starter();
-    assert!(of_kind(&c, Kind::Term).len() >= 100, "terms: {}", of_kind(&c, Kind::Term).len());
-    assert!(of_kind(&c, Kind::Pattern).len() >= 25);
+    assert!(of_kind(&c, Kind::Term).len() >= 130, "terms: {}", of_kind(&c, Kind::Term).len());
+    assert!(of_kind(&c, Kind::Pattern).len() >= 30, "patterns: {}", of_kind(&c, Kind::Pattern).len());
     assert!(of_kind(&c, Kind::CaseStudy).len() >= 10);
     assert_eq!(of_kind(&c, Kind::Path).len(), 6);
-    assert!(of_kind(&c, Kind::Guide).len() >= 12);
+    assert!(of_kind(&c, Kind::Guide).len() >= 30, "guides: {}", of_kind(&c, Kind::Guide).len());
 }
 
 #[test]
@@ -183,6 +183,17 @@ fn the_required_guides_exist() {
         "community-charter",
         "choosing-low-code-or-code",
         "glossary-style-guide",
+        // Second edition (#17).
+        "rules-at-a-glance",
+        "risk-tier-matrix",
+        "licensing-and-cost",
+        "ai-assistants-and-agents",
+        "inactive-apps-lifecycle",
+        "privacy-operations",
+        "personal-data-breach-playbook",
+        "business-continuity",
+        "adopting-this-starter-hub",
+        "sources",
     ] {
         assert_eq!(c.get(id).map(Document::kind), Some(Kind::Guide), "guide {id}");
     }
@@ -312,6 +323,19 @@ fn plain_definitions_are_easy_to_read() {
     let ease = 206.835 - 1.015 * words as f64 / sentences as f64 - 84.6 * syl as f64 / words as f64;
     assert!(ease >= 60.0, "plain definitions read at {ease:.1}; rewrite the longest ones in shorter words");
     assert!(long.is_empty(), "{}", long.join("\n"));
+}
+
+/// Every path has a hands-on step (a guide with `category: exercise`), not only reading.
+#[test]
+fn every_path_has_a_hands_on_step() {
+    let c = starter();
+    for d in of_kind(&c, Kind::Path) {
+        let hands_on = d.path_fields().expect("path").steps.iter().any(|s| {
+            c.get(&s.target)
+                .is_some_and(|t| matches!(&t.fields, KindFields::Guide(g) if g.category.as_deref() == Some("exercise")))
+        });
+        assert!(hands_on, "{}: no hands-on step (a guide with category: exercise)", d.path);
+    }
 }
 
 /// Spelling: every prose word of the starter content, in British English (Debian's

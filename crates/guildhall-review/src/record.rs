@@ -90,7 +90,34 @@ pub enum CommentAction {
     SentBack,
 }
 
+impl std::fmt::Display for CommentAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CommentAction::Proposed => "proposed",
+            CommentAction::Revised => "revised",
+            CommentAction::ChangesRequested => "changes-requested",
+            CommentAction::Rejected => "rejected",
+            CommentAction::Approved => "approved",
+            CommentAction::SelfApproved => "self-approved",
+            CommentAction::SentBack => "sent-back",
+        })
+    }
+}
+
 impl CommentAction {
+    /// The wire name (kebab-case), as the CLI prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentAction::Proposed => "proposed",
+            CommentAction::Revised => "revised",
+            CommentAction::ChangesRequested => "changes-requested",
+            CommentAction::Rejected => "rejected",
+            CommentAction::Approved => "approved",
+            CommentAction::SelfApproved => "self-approved",
+            CommentAction::SentBack => "sent-back",
+        }
+    }
+
     /// The event of a reviewer's decision that moves a proposal to `status`.
     pub(crate) fn decision(status: Status) -> CommentAction {
         match status {
@@ -174,6 +201,12 @@ impl From<&Proposal> for ProposalRecord {
             published: p.published.clone(),
             pending: p.pending.clone(),
         }
+    }
+}
+
+impl std::fmt::Display for CommentAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
