@@ -18,12 +18,13 @@ pub fn run(g: &Global, _args: Args) -> anyhow::Result<Outcome> {
     let s = &status.sync;
     writeln!(
         out,
-        "indexed {} documents in {}: {} added, {} updated, {} removed, {} unchanged in {} ms\nindex: {}",
+        "indexed {} documents in {}: {} added, {} updated, {} removed, {} repaired, {} unchanged in {} ms\nindex: {}",
         status.documents,
         g.content.display(),
         s.added,
         s.updated,
         s.removed,
+        s.repaired,
         s.unchanged,
         s.took.as_millis(),
         status.dir.display()

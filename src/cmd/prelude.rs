@@ -59,6 +59,12 @@ pub fn open_indexed_with(g: &Global, options: &HubOptions, progress: bool) -> an
         if let Some(why) = &status.rebuilt {
             eprintln!("building the search index from the content: {why}");
         }
+        if status.sync.repaired > 0 {
+            eprintln!(
+                "repaired the search index: {} documents were indexed twice (found by an older version) and are now indexed once",
+                status.sync.repaired
+            );
+        }
         if status.sync.skipped_busy > 0 {
             eprintln!(
                 "warning: {} changed documents are not indexed yet: another Guildhall process is updating the index",

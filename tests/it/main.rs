@@ -10,5 +10,6 @@ mod hostile;
 mod paths;
 mod review;
 mod sanitize;
+mod search_publish;
 mod serve;
 mod starter_content;

@@ -1,7 +1,7 @@
 //! Turning whatever was typed into a query, without ever failing.
 //!
 //! The user's text never reaches tantivy's query parser: it is cut to a safe size, split by our
-//! own rules (words, `"phrases"`, `kind:`/`tag:`/`audience:` filters) and every other character
+//! own rules (words, `"phrases"`, `-excluded` words, `kind:`/`tag:`/`audience:` filters) and every other character
 //! is a separator. Operators, brackets and control characters therefore mean nothing and cost
 //! nothing.
 
@@ -26,6 +26,8 @@ pub struct Parsed {
     pub kinds: Vec<Kind>,
     pub tags: Vec<String>,
     pub audiences: Vec<Audience>,
+    /// Words typed as `-word`: no result contains them.
+    pub excluded: Vec<String>,
     /// What was ignored or cut, in words for the user.
     pub notices: Vec<String>,
 }
@@ -46,7 +48,12 @@ pub fn parse(input: &str) -> Parsed {
     let mut last_bare_word: Option<usize> = None;
     let flush_word = |p: &mut Parsed, word: &mut String, last: &mut Option<usize>| {
         if !word.is_empty() {
-            if let Some(f) = filter(word, p) {
+            if let Some(rest) = word.strip_prefix('-').filter(|r| r.chars().next().is_some_and(char::is_alphanumeric)) {
+                if p.excluded.len() < MAX_PHRASES * 2 && !p.excluded.iter().any(|e| e == rest) {
+                    p.excluded.push(rest.to_string());
+                }
+                *last = None;
+            } else if let Some(f) = filter(word, p) {
                 if let Some(n) = f {
                     p.notices.push(n);
                 }
@@ -175,6 +182,16 @@ mod tests {
         assert!(!p.prefix_last);
         let p = parse("http://example:8080");
         assert_eq!(p.words, ["http://example:8080"]);
+    }
+
+    #[test]
+    fn a_leading_minus_excludes_a_word() {
+        let p = parse("retry -backoff e-mail - --x");
+        assert_eq!(p.words, ["retry", "e-mail", "-", "--x"]);
+        assert_eq!(p.excluded, ["backoff"]);
+        assert!(p.prefix_last);
+        let p = parse("retry -backoff");
+        assert!(!p.prefix_last, "the last bare word is not the one being typed");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use tantivy::tokenizer::{
 
 /// Bump whenever the schema, the analysers or what goes into a field changes: an index with
 /// another version is rebuilt from the content on open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Stemmed English words: the fields ranked by BM25 and matched by phrases.
 pub const STEM: &str = "gh_stem";
@@ -54,7 +54,7 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// The fields of the index.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// The document id (stored, exact).
+    /// The document id (stored, exact, fast: duplicates are found without reading stored documents).
     pub id: Field,
     /// A 64-bit key of the file path: what updates and deletes are keyed by.
     pub path_key: Field,
@@ -91,7 +91,7 @@ pub fn build() -> (Schema, Fields) {
         TextFieldIndexing::default().set_tokenizer(RAW).set_index_option(IndexRecordOption::Basic),
     );
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        id: b.add_text_field("id", STRING | STORED | FAST),
         path_key: b.add_u64_field("path_key", INDEXED | FAST),
         hash: b.add_u64_field("hash", FAST),
         path: b.add_text_field("path", STORED),

@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+//! Test hubs and helpers shared by the index tests.
 
 use guildhall_content::{Assets, Catalog, LoadOptions, SourceFile};
 use guildhall_index::{SearchIndex, SearchRequest, SearchResponse};

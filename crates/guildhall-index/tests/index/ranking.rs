@@ -1,8 +1,6 @@
 //! Ranking, filters, facets and expansion on a real index in a temporary folder.
 
-mod common;
-
-use common::{catalog, hub_files, ids, open, search};
+use crate::common::{catalog, hub_files, ids, open, search};
 use guildhall_content::Kind;
 use guildhall_index::{SearchIndex, SearchRequest};
 

@@ -1,10 +1,8 @@
 //! Hostile queries, incremental updates, damaged indexes and schema changes, on real indexes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{catalog, hub_files, ids, open, search};
+use crate::common::{catalog, hub_files, ids, open, search};
 use guildhall_index::{Change, SearchIndex, SearchRequest};
 
 fn setup() -> (tempfile::TempDir, SearchIndex) {
