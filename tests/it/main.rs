@@ -4,6 +4,7 @@
 mod authoring_api;
 mod cli;
 mod fixtures;
+mod folders;
 mod harness;
 mod hostile;
 mod paths;

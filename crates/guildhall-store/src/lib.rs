@@ -56,6 +56,7 @@ mod export;
 mod library;
 mod open;
 mod profile;
+mod rename;
 mod progress;
 mod search;
 mod time;
