@@ -207,7 +207,7 @@ impl Catalog {
             })
         }));
 
-        let resolver = Resolver::new(&docs, &by_id, &aliases, &assets, &terms);
+        let resolver = Resolver::new(&docs, &by_id, &aliases, &assets, &terms, opts.plain_folder);
         let per_doc: Vec<(Vec<LinkTarget>, Vec<Mention>, Vec<Diagnostic>)> = (0..docs.len())
             .into_par_iter()
             .map(|i| {
@@ -483,6 +483,8 @@ struct Resolver<'a> {
     /// Terms and aliases, lowercased → term documents.
     term_names: HashMap<String, Vec<usize>>,
     assets: &'a Assets,
+    /// Not a Guildhall hub: site-absolute links are a static site's, so warnings.
+    plain_folder: bool,
 }
 
 /// The folder part of a relative path.
@@ -513,10 +515,11 @@ fn without_md(path: &str) -> &str {
     }
 }
 
-fn push_suffixes(map: &mut HashMap<String, Vec<usize>>, key: &str, i: usize) {
+/// Adds every trailing part of `key` (`a/b/c`, `b/c`, `c`), after `prefix`, as a name of `i`.
+fn push_suffixes(map: &mut HashMap<String, Vec<usize>>, prefix: &str, key: &str, i: usize) {
     let mut rest = key;
     loop {
-        let list = map.entry(rest.to_string()).or_default();
+        let list = map.entry(format!("{prefix}{rest}")).or_default();
         if list.last() != Some(&i) {
             list.push(i);
         }
@@ -534,12 +537,13 @@ impl<'a> Resolver<'a> {
         aliases: &'a HashMap<String, usize>,
         assets: &'a Assets,
         terms: &[usize],
+        plain_folder: bool,
     ) -> Resolver<'a> {
         let by_path = docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect();
         let mut names: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, d) in docs.iter().enumerate() {
-            push_suffixes(&mut names, &without_md(&d.path).to_lowercase(), i);
-            push_suffixes(&mut names, &d.id.to_lowercase(), i);
+            push_suffixes(&mut names, "p:", &without_md(&d.path).to_lowercase(), i);
+            push_suffixes(&mut names, "i:", &d.id.to_lowercase(), i);
         }
         let mut near: HashMap<String, (usize, Vec<usize>)> = HashMap::new();
         for (name, list) in &names {
@@ -586,7 +590,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        Resolver { docs, by_id, aliases, by_path, names, near, asset_names, term_names, assets }
+        Resolver { docs, by_id, aliases, by_path, names, near, asset_names, term_names, assets, plain_folder }
     }
 
     /// The documents called `name` nearest to the folder `from` (several on a tie).
@@ -683,6 +687,14 @@ impl<'a> Resolver<'a> {
         let file_part = file_part.split('?').next().unwrap_or(file_part);
         let decoded = percent_decode_str(file_part).decode_utf8_lossy();
         let site_absolute = decoded.starts_with('/');
+        if site_absolute && !self.plain_folder {
+            return Err(Diagnostic::error(
+                Code::EscapesHub,
+                path,
+                format!("absolute path `{}` is not allowed", shorten(dest)),
+            )
+            .with_hint("link relative to this file, or by id with [[id]]"));
+        }
         let base = if site_absolute { "" } else { path.rsplit_once('/').map_or("", |(dir, _)| dir) };
         let Some(target) = normalise_path(base, &decoded) else {
             return Err(Diagnostic::error(
@@ -769,7 +781,9 @@ impl<'a> Resolver<'a> {
         }
         let from = dir_of(&doc.path);
         let typed_path = typed.trim_start_matches('/');
-        let found = self.nearest(from, &typed_path.to_lowercase());
+        // The path as typed first, so `[[Bases-Syntax]]` never means `Bases syntax.md`, whose
+        // id slug it shares; then ids.
+        let found = self.nearest(from, &format!("p:{}", typed_path.to_lowercase()));
         if !found.is_empty() {
             return found;
         }
@@ -777,7 +791,7 @@ impl<'a> Resolver<'a> {
         if let Some(&i) = self.by_id.get(&norm) {
             return vec![i];
         }
-        let found = self.nearest(from, &norm);
+        let found = self.nearest(from, &format!("i:{norm}"));
         if !found.is_empty() {
             return found;
         }

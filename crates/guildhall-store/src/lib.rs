@@ -56,8 +56,8 @@ mod export;
 mod library;
 mod open;
 mod profile;
-mod rename;
 mod progress;
+mod rename;
 mod search;
 mod time;
 

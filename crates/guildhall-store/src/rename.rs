@@ -66,3 +66,27 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Store, StoreOptions};
+
+    #[test]
+    fn personal_data_follows_renamed_ids_and_nothing_is_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut s = Store::open(&dir.path().join("s.sqlite3"), &StoreOptions::default()).expect("open");
+        s.add_bookmark("setup").expect("bookmark");
+        s.set_note("setup", "old note").expect("note");
+        s.set_note("guides/setup", "new note").expect("note");
+        s.start_path("onboarding", &["setup", "other"]).expect("start");
+        s.mark_step_done("onboarding", "setup").expect("done");
+        let moved = s.rename_document_ids(&[("setup", "guides/setup")]).expect("rename");
+        assert!(moved >= 3, "{moved}");
+        assert!(s.is_bookmarked("guides/setup").expect("read"));
+        assert!(!s.is_bookmarked("setup").expect("read"));
+        let note = s.note("guides/setup").expect("read").map(|n| n.body).unwrap_or_default();
+        assert!(note.contains("old note") && note.contains("new note"), "{note}");
+        // Running it again finds nothing to move.
+        assert_eq!(s.rename_document_ids(&[("setup", "guides/setup")]).expect("again"), 0);
+    }
+}
