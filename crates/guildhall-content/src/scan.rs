@@ -426,7 +426,7 @@ fn attr_value<'h>(
     let bytes = lower.as_bytes();
     let mut i = from;
     while i < end {
-        let Some(at) = lower[i..end].find(name) else { return None };
+        let at = lower[i..end].find(name)?;
         let pos = i + at;
         let boundary = pos > 0 && bytes[pos - 1].is_ascii_whitespace();
         let mut j = pos + name.len();

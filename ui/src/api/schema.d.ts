@@ -797,7 +797,7 @@ export interface components {
          *     match on it, so a variant is never renamed, only added.
          * @enum {string}
          */
-        Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "stale" | "orphan";
+        Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "hub-setting" | "stale" | "orphan";
         /** @description One event in a proposal's life. */
         Comment: {
             /**
