@@ -44,7 +44,6 @@ fn parse_audience(s: &str) -> Result<Audience, String> {
 }
 
 pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let hub = open_indexed(g, false)?;
     let make = |q: String| {
         let mut r = SearchRequest::new(q).with_limit(args.limit);
         r.kinds.clone_from(&args.kinds);
@@ -52,14 +51,22 @@ pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
         r.audiences.clone_from(&args.audiences);
         r
     };
-    let mut out = stdout();
-    match &args.queries {
-        Some(file) => {
-            for line in read_file(file)?.lines().filter(|l| !l.trim().is_empty()) {
-                print_response(&mut out, &hub.search_recorded(&make(line.to_string()))?, g.json)?;
-            }
+    let requests: Vec<SearchRequest> = match &args.queries {
+        Some(file) => read_file(file)?.lines().filter(|l| !l.trim().is_empty()).map(|l| make(l.to_string())).collect(),
+        None => vec![make(args.query.join(" "))],
+    };
+    // An unchanged, indexed hub answers from the index without being read again.
+    let data = guildhall_core::data_dir(g.data.as_deref());
+    let responses = match Hub::search_unchanged(&g.content, &data, &HubOptions::default(), &requests, true)? {
+        Some(responses) => responses,
+        None => {
+            let hub = open_indexed(g, false)?;
+            requests.iter().map(|r| hub.search_recorded(r)).collect::<Result<Vec<_>, _>>()?
         }
-        None => print_response(&mut out, &hub.search_recorded(&make(args.query.join(" ")))?, g.json)?,
+    };
+    let mut out = stdout();
+    for response in &responses {
+        print_response(&mut out, response, g.json)?;
     }
     Ok(Outcome::Success)
 }

@@ -147,3 +147,65 @@ fn special_files_on_disk_are_handled() {
     assert!(!html.contains("secret"), "{html}");
     assert!(Path::new(&root).exists());
 }
+
+#[test]
+fn embed_cycles_and_a_thousand_deep_embed_chain_render_bounded() {
+    // a embeds b embeds a; and a chain of 1,000 notes each embedding the next.
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("notes/a.md".to_string(), b"# A\n\n![[b]]\n".to_vec()),
+        ("notes/b.md".to_string(), b"# B\n\n![[a]]\n".to_vec()),
+        ("notes/self.md".to_string(), b"# Self\n\n![[self]] ![[self#Self]]\n".to_vec()),
+    ];
+    for i in 0..1000 {
+        files.push((format!("chain/n{i}.md"), format!("# N{i}\n\nlink {i} ![[n{}]]\n", i + 1).into_bytes()));
+    }
+    // One note embedding another 200 times: the page's budget stops it.
+    files.push(("fan/wide.md".to_string(), "![[n0]] ".repeat(200).into_bytes()));
+    let c = within(120, "embeds", move || {
+        let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+        catalog(&refs)
+    });
+    let html = within(120, "render embeds", move || {
+        let r = c.renderer(RenderOptions::default());
+        ["notes/a", "notes/self", "chain/n0", "fan/wide"].map(|id| r.render_id(id).map(|p| p.html).unwrap_or_default())
+    });
+    let [a, me, chain, wide] = html;
+    assert!(a.contains("Not embedded: it embeds itself"), "{a}");
+    assert!(me.contains("Not embedded: it embeds itself"), "{me}");
+    assert!(chain.contains("link 3 ") && !chain.contains("link 6 "), "the chain stops 4 deep: {chain}");
+    assert!(chain.contains("Not embedded: embeds nest too deep"), "{chain}");
+    assert!(wide.contains("Not embedded: this page embeds too many notes"));
+    assert!(wide.len() < 2_000_000, "{} bytes", wide.len());
+}
+
+#[test]
+fn embeds_and_includes_never_leave_the_hub() {
+    let c = catalog(&[(
+        "book/a.md",
+        b"# A\n\n![[../../etc/passwd]] ![[/etc/hosts]]\n\n```\n{{#include ../../../etc/passwd}}\n```\n",
+    )]);
+    let errors: Vec<Code> = c.diagnostics().iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+    assert!(errors.contains(&Code::EscapesHub), "{:?}", c.diagnostics());
+    let html = c.renderer(RenderOptions::default()).render_id("book/a").expect("a").html;
+    assert!(!html.contains("root:"), "{html}");
+    assert!(html.contains("broken-link"), "{html}");
+}
+
+#[test]
+fn hostile_tex_renders_bounded_and_inert() {
+    let deep = format!("${}x{}$", "\\frac{".repeat(5000), "}{1}".repeat(5000));
+    let long = format!("$${}$$", "x+".repeat(20_000));
+    let body = format!(
+        "# Maths\n\n{deep}\n\n{long}\n\n$\\href{{javascript:alert(1)}}{{x}}$ $<script>alert(2)</script>$ $$\\style{{color:red}}{{y}}$$\n"
+    );
+    let c = catalog(&[("notes/m.md", body.as_bytes())]);
+    let page = within(60, "render tex", move || c.renderer(RenderOptions::default()).render_id("notes/m").expect("m"));
+    let lower = page.html.to_ascii_lowercase();
+    // Text may quote the TeX; inside a tag it would be an injection.
+    for tag in lower.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+        for needle in ["script", "javascript:", "style=", "href="] {
+            assert!(!tag.contains(needle), "`{needle}` in <{tag}>: {}", page.html);
+        }
+    }
+    assert!(lower.contains("<math"), "{}", page.html);
+}

@@ -5,6 +5,7 @@ mod architecture;
 mod authoring_api;
 mod cli;
 mod fixtures;
+mod folders;
 mod harness;
 mod hostile;
 mod paths;

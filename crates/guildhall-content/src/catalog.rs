@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::config::HubConfig;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::document::{Limits, path_id};
+use crate::document::{Limits, is_valid_id, path_id, slugify_id};
 use crate::glossary::Glossary;
 use crate::hub_settings::{self, HubSettings};
 use crate::model::{Document, Kind, KindFields, TermFields};
@@ -22,11 +22,20 @@ pub struct LoadOptions {
     pub limits: Limits,
     /// The day against which `review_by` dates are checked; `None` skips the stale check.
     pub today: Option<Date>,
+    /// The folder is not a Guildhall hub (it has no `guildhall.toml`): the top-level kind
+    /// folders (`guides/`, `paths/`, ...) are ordinary folders. [`Catalog::load`] sets it.
+    pub plain_folder: bool,
 }
 
 impl LoadOptions {
     pub fn with_today(mut self, today: Date) -> LoadOptions {
         self.today = Some(today);
+        self
+    }
+
+    /// Whether the kind folders are ordinary folders (see [`LoadOptions::plain_folder`]).
+    pub fn with_plain_folder(mut self, plain: bool) -> LoadOptions {
+        self.plain_folder = plain;
         self
     }
 }
@@ -46,6 +55,9 @@ pub struct Assets {
     pub files: HashSet<String>,
     /// Paths that are symlinks leading outside the hub folder.
     pub escaping: HashSet<String>,
+    /// Text files named by mdBook `{{#include}}` directives, read by the loader (relative path
+    /// → text). Only files inside the hub, under the size limit, are here.
+    pub included: HashMap<String, String>,
 }
 
 /// Where a link goes.
@@ -84,6 +96,10 @@ pub struct Catalog {
     config: HubConfig,
     docs: Vec<Document>,
     by_id: HashMap<String, usize>,
+    /// Other names a document answers to: its exact path without extension (`en/Bases/Views`)
+    /// and the id older versions gave it, when no other document claims them.
+    aliases: HashMap<String, usize>,
+    plain_folder: bool,
     links: Vec<Vec<LinkTarget>>,
     mentions: Vec<Vec<Mention>>,
     backlinks: Vec<Vec<usize>>,
@@ -123,7 +139,9 @@ impl Catalog {
         let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = sources
             .into_par_iter()
             .map(|src| match src.bytes {
-                Ok(bytes) => hub_settings::parse_with(settings.as_ref(), &src.path, &bytes, &opts.limits),
+                Ok(bytes) => {
+                    hub_settings::parse_with(settings.as_ref(), &src.path, &bytes, &opts.limits, !opts.plain_folder)
+                }
                 Err(d) => (None, vec![d]),
             })
             .collect();
@@ -142,8 +160,10 @@ impl Catalog {
     /// linking the whole hub, plus the new file's).
     pub fn with_document(&self, path: &str, bytes: &[u8], opts: &LoadOptions) -> Catalog {
         let mut docs: Vec<Document> = self.docs.iter().filter(|d| d.path != path).cloned().collect();
-        let (doc, diagnostics) = hub_settings::parse_with(self.settings.as_ref(), path, bytes, &opts.limits);
+        let (doc, diagnostics) =
+            hub_settings::parse_with(self.settings.as_ref(), path, bytes, &opts.limits, !self.plain_folder);
         docs.extend(doc);
+        let opts = &LoadOptions { plain_folder: self.plain_folder, ..opts.clone() };
         let settings = self.settings.clone();
         Catalog {
             settings,
@@ -162,6 +182,8 @@ impl Catalog {
         opts: &LoadOptions,
     ) -> Catalog {
         docs.sort_by(|a, b| a.path.cmp(&b.path));
+        let aliases = disambiguate_path_ids(&mut docs, opts.plain_folder);
+        apply_summary_titles(&mut docs);
 
         // Ids: a file whose name is its id keeps it, else the first in path order; the others
         // are reported and left out of linking.
@@ -200,13 +222,14 @@ impl Catalog {
             })
         }));
 
-        let resolver = Resolver::new(&docs, &by_id, &assets);
+        let resolver = Resolver::new(&docs, &by_id, &aliases, &assets, &terms, opts.plain_folder);
         let per_doc: Vec<(Vec<LinkTarget>, Vec<Mention>, Vec<Diagnostic>)> = (0..docs.len())
             .into_par_iter()
             .map(|i| {
                 let mut d = Vec::new();
                 let links = resolver.resolve_links(i, &mut d);
                 resolver.check_refs(i, &mut d);
+                resolver.check_includes(i, &mut d);
                 let mentions = find_mentions(&docs[i], i, &links, &glossary, &terms);
                 (links, mentions, d)
             })
@@ -237,7 +260,7 @@ impl Catalog {
         }
         for (i, doc) in docs.iter().enumerate() {
             for id in structural_refs(doc) {
-                if let Some(&j) = by_id.get(id)
+                if let Some(&j) = by_id.get(id).or_else(|| aliases.get(id))
                     && j != i
                 {
                     referenced[j] = true;
@@ -270,6 +293,8 @@ impl Catalog {
             config,
             docs,
             by_id,
+            aliases,
+            plain_folder: opts.plain_folder,
             links,
             mentions,
             backlinks,
@@ -286,6 +311,10 @@ impl Catalog {
     /// that the walk found: the only files a shell may serve as assets.
     pub fn has_asset(&self, path: &str) -> bool {
         self.assets.files.contains(path)
+    }
+
+    pub(crate) fn assets(&self) -> &Assets {
+        &self.assets
     }
 
     /// The hub's display name.
@@ -312,8 +341,31 @@ impl Catalog {
         self.index_of(id).map(|i| &self.docs[i])
     }
 
+    /// The document with this id, or with this alias (its exact path without extension, or
+    /// the id an older version of Guildhall gave it).
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id).or_else(|| self.aliases.get(id)).copied()
+    }
+
+    /// Old id → current id for every document whose id changed from what earlier versions of
+    /// Guildhall gave it: what personal data keyed by old ids is migrated with.
+    pub fn renamed_ids(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .aliases
+            .iter()
+            .filter(|&(old, &i)| {
+                let d = &self.docs[i];
+                old.as_str() != d.id && legacy_id(d, self.plain_folder).as_deref() == Some(old.as_str())
+            })
+            .map(|(old, &i)| (old.as_str(), self.docs[i].id.as_str()))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Whether this hub was loaded as an ordinary folder (no `guildhall.toml`).
+    pub fn is_plain_folder(&self) -> bool {
+        self.plain_folder
     }
 
     /// Every problem found, sorted by file and line.
@@ -432,27 +484,154 @@ fn find_mentions(
     out
 }
 
+/// Candidate lists longer than this are looked up through an index of their ancestors, so
+/// that thousands of files sharing a name (`index.md`, `README.md`) never cost a comparison
+/// with each of them per link.
+const NEAR_INDEX_MIN: usize = 16;
+
 struct Resolver<'a> {
     docs: &'a [Document],
     by_id: &'a HashMap<String, usize>,
+    aliases: &'a HashMap<String, usize>,
     by_path: HashMap<&'a str, usize>,
-    /// For wikilinks: every trailing part of a path id (`readme`, `install/readme`) → documents.
-    by_suffix: HashMap<String, Vec<usize>>,
+    /// For wikilinks: every trailing part of a document's path without extension, lowercased
+    /// with spaces as written (`bases syntax`, `en/bases syntax`), and of its id → documents.
+    names: HashMap<String, Vec<usize>>,
+    /// For long lists in `names`: `ancestor folder \0 name` → (the fewest folders below the
+    /// ancestor to a match, the matches that far down).
+    near: HashMap<String, (usize, Vec<usize>)>,
+    /// Every trailing part of an asset's path, lowercased → asset paths.
+    asset_names: HashMap<String, Vec<&'a str>>,
+    /// Terms and aliases, lowercased → term documents.
+    term_names: HashMap<String, Vec<usize>>,
     assets: &'a Assets,
+    /// Not a Guildhall hub: site-absolute links are a static site's, so warnings.
+    plain_folder: bool,
+}
+
+/// The folder part of a relative path.
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn segments(dir: &str) -> impl Iterator<Item = &str> {
+    dir.split('/').filter(|s| !s.is_empty())
+}
+
+/// How far a file in `to` is from one in `from`: folders up to the nearest common folder,
+/// then folders down.
+fn distance(from: &str, to: &str) -> (usize, usize) {
+    let common = segments(from).zip(segments(to)).take_while(|(a, b)| a == b).count();
+    (segments(from).count() - common, segments(to).count() - common)
+}
+
+/// The path without its Markdown extension.
+fn without_md(path: &str) -> &str {
+    let lower_ends = |ext: &str| path.len() > ext.len() && path[path.len() - ext.len()..].eq_ignore_ascii_case(ext);
+    if lower_ends(".md") {
+        &path[..path.len() - 3]
+    } else if lower_ends(".markdown") {
+        &path[..path.len() - 9]
+    } else {
+        path
+    }
+}
+
+/// Adds every trailing part of `key` (`a/b/c`, `b/c`, `c`), after `prefix`, as a name of `i`.
+fn push_suffixes(map: &mut HashMap<String, Vec<usize>>, prefix: &str, key: &str, i: usize) {
+    let mut rest = key;
+    loop {
+        let list = map.entry(format!("{prefix}{rest}")).or_default();
+        if list.last() != Some(&i) {
+            list.push(i);
+        }
+        match rest.split_once('/') {
+            Some((_, tail)) => rest = tail,
+            None => break,
+        }
+    }
 }
 
 impl<'a> Resolver<'a> {
-    fn new(docs: &'a [Document], by_id: &'a HashMap<String, usize>, assets: &'a Assets) -> Resolver<'a> {
+    fn new(
+        docs: &'a [Document],
+        by_id: &'a HashMap<String, usize>,
+        aliases: &'a HashMap<String, usize>,
+        assets: &'a Assets,
+        terms: &[usize],
+        plain_folder: bool,
+    ) -> Resolver<'a> {
         let by_path = docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect();
-        let mut by_suffix: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, d) in docs.iter().enumerate() {
-            let mut rest = d.id.as_str();
-            while let Some((_, tail)) = rest.split_once('/') {
-                by_suffix.entry(tail.to_string()).or_default().push(i);
-                rest = tail;
+            push_suffixes(&mut names, "p:", &without_md(&d.path).to_lowercase(), i);
+            push_suffixes(&mut names, "i:", &d.id.to_lowercase(), i);
+        }
+        let mut near: HashMap<String, (usize, Vec<usize>)> = HashMap::new();
+        for (name, list) in &names {
+            if list.len() <= NEAR_INDEX_MIN {
+                continue;
+            }
+            for &c in list {
+                let dir: Vec<&str> = segments(dir_of(&docs[c].path)).collect();
+                for a in 0..=dir.len() {
+                    let key = format!("{}\0{name}", dir[..a].join("/"));
+                    let down = dir.len() - a;
+                    let e = near.entry(key).or_insert((usize::MAX, Vec::new()));
+                    if down < e.0 {
+                        *e = (down, vec![c]);
+                    } else if down == e.0 {
+                        e.1.push(c);
+                    }
+                }
             }
         }
-        Resolver { docs, by_id, by_path, by_suffix, assets }
+        let mut asset_names: HashMap<String, Vec<&'a str>> = HashMap::new();
+        for path in &assets.files {
+            let lower = path.to_lowercase();
+            let mut rest = lower.as_str();
+            loop {
+                asset_names.entry(rest.to_string()).or_default().push(path.as_str());
+                match rest.split_once('/') {
+                    Some((_, tail)) => rest = tail,
+                    None => break,
+                }
+            }
+        }
+        for list in asset_names.values_mut() {
+            list.sort_unstable();
+        }
+        let mut term_names: HashMap<String, Vec<usize>> = HashMap::new();
+        for &i in terms {
+            if let Some(t) = docs[i].term() {
+                for name in std::iter::once(&t.term).chain(&t.aliases) {
+                    let list = term_names.entry(name.trim().to_lowercase()).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        Resolver { docs, by_id, aliases, by_path, names, near, asset_names, term_names, assets, plain_folder }
+    }
+
+    /// The documents called `name` nearest to the folder `from` (several on a tie).
+    fn nearest(&self, from: &str, name: &str) -> Vec<usize> {
+        let Some(list) = self.names.get(name) else { return Vec::new() };
+        if list.len() <= 1 {
+            return list.clone();
+        }
+        if list.len() > NEAR_INDEX_MIN {
+            let dir: Vec<&str> = segments(from).collect();
+            for a in (0..=dir.len()).rev() {
+                if let Some((_, found)) = self.near.get(&format!("{}\0{name}", dir[..a].join("/"))) {
+                    return found.clone();
+                }
+            }
+            return Vec::new();
+        }
+        let best = list.iter().map(|&c| distance(from, dir_of(&self.docs[c].path))).min();
+        list.iter().copied().filter(|&c| Some(distance(from, dir_of(&self.docs[c].path))) == best).collect()
     }
 
     fn resolve_links(&self, i: usize, diags: &mut Vec<Diagnostic>) -> Vec<LinkTarget> {
@@ -481,8 +660,8 @@ impl<'a> Resolver<'a> {
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<LinkTarget, Diagnostic> {
         let path = doc.path.as_str();
-        if style == LinkStyle::Wiki {
-            return self.resolve_wiki(doc, i, dest, warnings);
+        if matches!(style, LinkStyle::Wiki | LinkStyle::Embed) {
+            return self.resolve_wiki(doc, i, dest, style == LinkStyle::Embed, warnings);
         }
         let dest = dest.trim();
         if dest.is_empty() {
@@ -504,6 +683,12 @@ impl<'a> Resolver<'a> {
                 (LinkStyle::Markdown, "http" | "https" | "mailto" | "tel") => {
                     Ok(LinkTarget::External(dest.to_string()))
                 }
+                (_, s) if APP_SCHEMES.contains(&s) => Err(Diagnostic::warning(
+                    Code::UnsafeLink,
+                    path,
+                    format!("`{s}:` links open another application, which Guildhall does not do: `{}`", shorten(dest)),
+                )
+                .with_hint("link the page inside the hub instead, with [[name]] or a relative link")),
                 _ => Err(Diagnostic::error(
                     Code::UnsafeLink,
                     path,
@@ -512,7 +697,7 @@ impl<'a> Resolver<'a> {
                 .with_hint("link to documents by id ([[id]]) or to https:// pages")),
             };
         }
-        if dest.starts_with("//") {
+        if dest.starts_with("//") || dest.starts_with('\\') {
             return Err(Diagnostic::error(
                 Code::EscapesHub,
                 path,
@@ -520,7 +705,11 @@ impl<'a> Resolver<'a> {
             )
             .with_hint("write the full https:// address"));
         }
-        if dest.starts_with(['/', '\\']) {
+        let (file_part, anchor) = split_anchor(dest);
+        let file_part = file_part.split('?').next().unwrap_or(file_part);
+        let decoded = percent_decode_str(file_part).decode_utf8_lossy();
+        let site_absolute = decoded.starts_with('/');
+        if site_absolute && !self.plain_folder {
             return Err(Diagnostic::error(
                 Code::EscapesHub,
                 path,
@@ -528,10 +717,7 @@ impl<'a> Resolver<'a> {
             )
             .with_hint("link relative to this file, or by id with [[id]]"));
         }
-        let (file_part, anchor) = split_anchor(dest);
-        let file_part = file_part.split('?').next().unwrap_or(file_part);
-        let decoded = percent_decode_str(file_part).decode_utf8_lossy();
-        let base = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let base = if site_absolute { "" } else { path.rsplit_once('/').map_or("", |(dir, _)| dir) };
         let Some(target) = normalise_path(base, &decoded) else {
             return Err(Diagnostic::error(
                 Code::EscapesHub,
@@ -560,6 +746,19 @@ impl<'a> Resolver<'a> {
         if self.assets.files.contains(target.as_str()) {
             return Ok(LinkTarget::Asset(target));
         }
+        if site_absolute {
+            // A published site's absolute path (`/about/`): relative to the site's root, which
+            // is the hub folder only when the site is built from it.
+            return Err(Diagnostic::warning(
+                Code::EscapesHub,
+                path,
+                format!(
+                    "`{}` is an absolute path on the published site; inside Guildhall it only works when it names a file of the hub folder, and nothing is at `{target}`",
+                    shorten(dest)
+                ),
+            )
+            .with_hint("link relative to this file, or by name with [[name]]"));
+        }
         Err(Diagnostic::error(Code::BrokenLink, path, format!("`{}` does not exist in the hub", shorten(dest)))
             .with_hint(format!("no file at `{target}`")))
     }
@@ -569,6 +768,12 @@ impl<'a> Resolver<'a> {
             return Some(i);
         }
         let base = target.trim_end_matches('/');
+        // mdBook links to the page it builds (`chapter.html`), MkDocs to `page/`.
+        let base = base.strip_suffix(".html").or_else(|| base.strip_suffix(".htm")).unwrap_or(base);
+        let base = base.strip_suffix("/index").unwrap_or(base);
+        if base.is_empty() {
+            return ["index.md", "README.md", "readme.md"].iter().find_map(|p| self.by_path.get(p).copied());
+        }
         [format!("{base}.md"), format!("{base}/README.md"), format!("{base}/index.md"), format!("{base}/readme.md")]
             .iter()
             .find_map(|p| self.by_path.get(p.as_str()).copied())
@@ -591,19 +796,59 @@ impl<'a> Resolver<'a> {
         false
     }
 
-    fn wiki_candidates(&self, doc: &Document, norm: &str) -> Vec<usize> {
-        if let Some(&i) = self.by_id.get(norm) {
+    /// Documents a wikilink target may mean, nearest first; more than one on a tie.
+    fn wiki_candidates(&self, doc: &Document, typed: &str) -> Vec<usize> {
+        if let Some(&i) = self.by_id.get(typed) {
             return vec![i];
         }
-        let mut found = self.by_suffix.get(norm).cloned().unwrap_or_default();
-        // As Obsidian: a file next to the linking one wins, then the shortest path.
-        let dir = doc.id.rsplit_once('/').map_or("", |(d, _)| d);
-        found.sort_by_key(|&c| {
-            let cid = &self.docs[c].id;
-            let sibling = cid.rsplit_once('/').map_or("", |(d, _)| d) == dir;
-            (!sibling, cid.len(), cid.clone())
-        });
-        found
+        let from = dir_of(&doc.path);
+        let typed_path = typed.trim_start_matches('/');
+        // The path as typed first, so `[[Bases-Syntax]]` never means `Bases syntax.md`, whose
+        // id slug it shares; then ids.
+        let found = self.nearest(from, &format!("p:{}", typed_path.to_lowercase()));
+        if !found.is_empty() {
+            return found;
+        }
+        let norm = normalise_wiki(typed_path);
+        if let Some(&i) = self.by_id.get(&norm) {
+            return vec![i];
+        }
+        let found = self.nearest(from, &format!("i:{norm}"));
+        if !found.is_empty() {
+            return found;
+        }
+        self.term_names.get(&typed.to_lowercase()).cloned().unwrap_or_default()
+    }
+
+    /// An attachment named by a wikilink: by path from the hub folder, then beside the note,
+    /// then anywhere in the hub by the nearest match of its trailing path.
+    fn wiki_asset(&self, doc: &Document, typed: &str) -> Result<Option<String>, Diagnostic> {
+        let decoded = percent_decode_str(typed).decode_utf8_lossy();
+        let Some(rooted) = normalise_path("", &decoded) else {
+            return Err(Diagnostic::error(
+                Code::EscapesHub,
+                &doc.path,
+                format!("`{}` leads outside the hub folder", shorten(typed)),
+            ));
+        };
+        let from = dir_of(&doc.path);
+        let beside = normalise_path(from, &decoded);
+        for candidate in [Some(rooted), beside].into_iter().flatten() {
+            if self.escapes_via_symlink(&candidate) {
+                return Err(Diagnostic::error(
+                    Code::EscapesHub,
+                    &doc.path,
+                    format!("`{}` goes through a symbolic link that leads outside the hub folder", shorten(typed)),
+                ));
+            }
+            if self.assets.files.contains(&candidate) {
+                return Ok(Some(candidate));
+            }
+        }
+        let key = decoded.trim_start_matches(['/', '.']).to_lowercase();
+        let Some(list) = self.asset_names.get(&key) else { return Ok(None) };
+        let best = list.iter().min_by_key(|p| (distance(from, dir_of(p)), p.len(), **p));
+        Ok(best.map(|p| (*p).to_string()))
     }
 
     fn resolve_wiki(
@@ -611,36 +856,63 @@ impl<'a> Resolver<'a> {
         doc: &Document,
         i: usize,
         dest: &str,
+        embed: bool,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<LinkTarget, Diagnostic> {
-        let (target, anchor) = split_anchor(dest.trim());
+        // In a table `[[x\|y]]` escapes the pipe: the target ends with the backslash.
+        let dest = dest.trim().trim_end_matches('\\').trim_end();
+        let (target, anchor) = split_anchor(dest);
+        let target = target.trim();
         if target.is_empty() {
             return match anchor {
                 Some(a) => self.check_anchor(&doc.path, i, a).map(|_| LinkTarget::Anchor(a.to_string())),
                 None => Err(Diagnostic::error(Code::BrokenLink, &doc.path, "the wikilink is empty")),
             };
         }
-        let norm = normalise_wiki(target);
-        let candidates = self.wiki_candidates(doc, &norm);
+        if let Some(scheme) = scheme_of(target) {
+            return Err(Diagnostic::error(
+                Code::UnsafeLink,
+                &doc.path,
+                format!("`{}:` is not a note name: `{}`", scheme.to_ascii_lowercase(), shorten(target)),
+            )
+            .with_hint("wikilinks name notes and files inside the hub"));
+        }
+        let has_other_ext = target
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.rsplit_once('.'))
+            .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.eq_ignore_ascii_case("md") && !ext.contains(' '));
+        if has_other_ext && let Some(asset) = self.wiki_asset(doc, target)? {
+            return Ok(LinkTarget::Asset(asset));
+        }
+        let candidates = self.wiki_candidates(doc, target);
         let Some(&index) = candidates.first() else {
-            return Err(Diagnostic::error(Code::BrokenLink, &doc.path, format!("no document has the id `{norm}`"))
+            let norm = normalise_wiki(target);
+            let what = if has_other_ext { "no file or document" } else { "no document" };
+            return Err(Diagnostic::error(Code::BrokenLink, &doc.path, format!("{what} is called `{target}`"))
                 .with_hint(self.suggest(&norm)));
         };
         if let Some(a) = anchor {
             self.check_anchor(&doc.path, index, a)?;
         }
         if candidates.len() > 1 {
+            let names: Vec<String> = candidates.iter().take(5).map(|&c| format!("`{}`", self.docs[c].path)).collect();
             let (first, second) = (&self.docs[candidates[0]].id, &self.docs[candidates[1]].id);
             warnings.push(
                 Diagnostic::warning(
                     Code::AmbiguousLink,
                     &doc.path,
-                    format!("[[{target}]] matches {} documents; using `{first}`", candidates.len()),
+                    format!(
+                        "[[{target}]] matches {} documents equally near ({}); using `{first}`",
+                        candidates.len(),
+                        names.join(", ")
+                    ),
                 )
                 .with_hint(format!("write a longer path such as [[{second}]] to pick another")),
             );
         }
         if index == i
+            && !embed
             && let Some(a) = anchor
         {
             return Ok(LinkTarget::Anchor(a.to_string()));
@@ -650,11 +922,10 @@ impl<'a> Resolver<'a> {
 
     fn check_anchor(&self, from: &str, index: usize, anchor: &str) -> Result<(), Diagnostic> {
         let doc = &self.docs[index];
-        let decoded = percent_decode_str(anchor).decode_utf8_lossy();
-        let slug = crate::scan::slug(&decoded);
-        if doc.outline.headings.iter().any(|h| h.slug == decoded || h.slug == slug) {
+        if anchor_element(doc, anchor).is_some() {
             return Ok(());
         }
+        let decoded = percent_decode_str(anchor).decode_utf8_lossy();
         Err(Diagnostic::error(Code::BrokenLink, from, format!("`{}` has no heading `#{decoded}`", doc.id)).with_hint(
             match doc.outline.headings.first() {
                 Some(h) => format!("its headings include `#{}`", h.slug),
@@ -673,10 +944,48 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// mdBook `{{#include}}` directives: the file must be inside the hub and readable.
+    fn check_includes(&self, i: usize, diags: &mut Vec<Diagnostic>) {
+        let doc = &self.docs[i];
+        if !doc.body.contains("{{#") {
+            return;
+        }
+        let lines = crate::diag::LineIndex::new(&doc.body);
+        for d in crate::include::directives(&doc.body) {
+            let (line, col) = lines.line_col(&doc.body, d.range.start);
+            let line = line + doc.body_line - 1;
+            let diag = match crate::include::resolve(&doc.path, d.file) {
+                None => Diagnostic::error(
+                    Code::EscapesHub,
+                    &doc.path,
+                    format!("the included file `{}` is outside the hub folder", shorten(d.file)),
+                )
+                .with_hint("only files inside the hub folder can be included"),
+                Some(t) if self.assets.included.contains_key(&t) => continue,
+                Some(t) if self.assets.files.contains(&t) => Diagnostic::warning(
+                    Code::TooLarge,
+                    &doc.path,
+                    format!("the included file `{t}` is not UTF-8 text or is over 256 KiB; it is not shown"),
+                ),
+                Some(t) => Diagnostic::error(
+                    Code::BrokenLink,
+                    &doc.path,
+                    format!("the included file `{}` does not exist in the hub", shorten(d.file)),
+                )
+                .with_hint(format!("no file at `{t}`")),
+            };
+            diags.push(diag.at(line, col));
+        }
+    }
+
     /// Front-matter references: path steps and prerequisites, related ids, case-study patterns.
     fn check_refs(&self, i: usize, diags: &mut Vec<Diagnostic>) {
         let doc = &self.docs[i];
-        let mut check = |key: &str, id: &str, want: Option<Kind>| match self.by_id.get(id) {
+        let mut check = |key: &str, id: &str, want: Option<Kind>| match self
+            .by_id
+            .get(id)
+            .or_else(|| self.aliases.get(id))
+        {
             None => diags.push(
                 Diagnostic::error(Code::MissingRef, &doc.path, format!("`{key}` names `{id}`, which does not exist"))
                     .at(doc.line_of(key, Some(id)), 1)
@@ -711,6 +1020,154 @@ impl<'a> Resolver<'a> {
             _ => {}
         }
     }
+}
+
+/// An mdBook `SUMMARY.md` names the book's chapters: each chapter without a front-matter
+/// title takes the title the summary gives it, as the book's navigation shows it.
+fn apply_summary_titles(docs: &mut [Document]) {
+    let by_path: HashMap<String, usize> = docs.iter().enumerate().map(|(i, d)| (d.path.clone(), i)).collect();
+    let summaries: Vec<usize> =
+        (0..docs.len()).filter(|&i| docs[i].path.rsplit('/').next() == Some("SUMMARY.md")).collect();
+    for s in summaries {
+        let base = dir_of(&docs[s].path).to_string();
+        let mut titles = Vec::new();
+        let mut open: Option<(String, String)> = None;
+        let body = docs[s].body.clone();
+        for event in pulldown_cmark::Parser::new_ext(&body, crate::scan::parser_options()) {
+            match event {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                    open = Some((dest_url.to_string(), String::new()));
+                }
+                pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => {
+                    if let Some((_, label)) = open.as_mut() {
+                        label.push_str(&t);
+                    }
+                }
+                pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Link) => titles.extend(open.take()),
+                _ => {}
+            }
+        }
+        for (dest, label) in titles {
+            let file = percent_decode_str(dest.split('#').next().unwrap_or("")).decode_utf8_lossy().into_owned();
+            let Some(target) = normalise_path(&base, &file) else { continue };
+            if let Some(&j) = by_path.get(&target)
+                && docs[j].meta.title.is_none()
+                && !label.trim().is_empty()
+            {
+                docs[j].title = label.trim().to_string();
+            }
+        }
+    }
+}
+
+/// URL schemes of other applications (note-taking and editing tools): links with them are
+/// warnings, not errors, since they are harmless but cannot work inside Guildhall.
+const APP_SCHEMES: &[&str] =
+    &["obsidian", "logseq", "zotero", "vscode", "onenote", "notion", "bear", "x-devonthink-item"];
+
+/// The element id (without the sanitizer's prefix) that `anchor` means in `doc`, if any:
+/// a heading (by its slug, as GitHub or MkDocs makes it, or its explicit `{#id}`), an Obsidian
+/// block (`^block-id`, element `block-<id>`), a footnote (`fn:label`, element `fn-<label>`),
+/// or an anchor made in raw HTML. Nested heading links (`A#B`, Obsidian) mean the last part.
+pub(crate) fn anchor_element(doc: &Document, anchor: &str) -> Option<String> {
+    let last = anchor.rsplit('#').find(|s| !s.is_empty())?;
+    let decoded = percent_decode_str(last).decode_utf8_lossy();
+    let decoded = decoded.trim();
+    if let Some(block) = decoded.strip_prefix('^') {
+        return doc.outline.block_ids.iter().any(|b| b == block).then(|| format!("block-{block}"));
+    }
+    let headings = &doc.outline.headings;
+    if let Some(h) = headings.iter().find(|h| h.slug == decoded) {
+        return Some(h.slug.clone());
+    }
+    let slug = crate::scan::slug(decoded);
+    let loose = collapse_dashes(&slug);
+    if let Some(h) = headings.iter().find(|h| h.slug == slug || collapse_dashes(&h.slug) == loose) {
+        return Some(h.slug.clone());
+    }
+    if let Some(label) = decoded.strip_prefix("fn:").or_else(|| decoded.strip_prefix("fnref:"))
+        && doc.outline.anchors.iter().any(|a| a.strip_prefix("fn:") == Some(label))
+    {
+        return Some(format!("fn-{}", crate::scan::slug(label)));
+    }
+    doc.outline.anchors.iter().find(|a| a.as_str() == decoded).cloned()
+}
+
+/// `caret-mark--tilde` → `caret-mark-tilde`: MkDocs' slugs never repeat a dash.
+fn collapse_dashes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Gives every Markdown file outside the kind folders an id of its own: two files whose
+/// paths make the same lower-case id (`Bases syntax.md`, `Bases-Syntax.md`; `Case Test.md`,
+/// `case-test.md`) are never merged. The file whose path already is the id (else the first in
+/// path order) keeps it; the others take their exact path without extension. Returns the
+/// aliases: each document's exact path without extension, and the id earlier versions gave it
+/// (see [`legacy_id`]), where no other document claims them.
+fn disambiguate_path_ids(docs: &mut [Document], plain_folder: bool) -> HashMap<String, usize> {
+    let fixed: HashSet<String> = docs.iter().filter(|d| !d.path_derived).map(|d| d.id.clone()).collect();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if d.path_derived {
+            groups.entry(d.id.clone()).or_default().push(i);
+        }
+    }
+    for (id, group) in groups {
+        let keeper = if fixed.contains(&id) {
+            None
+        } else {
+            Some(group.iter().copied().find(|&i| without_md(&docs[i].path) == id).unwrap_or(group[0]))
+        };
+        if group.len() < 2 && keeper.is_some() {
+            continue;
+        }
+        for i in group {
+            if Some(i) != keeper {
+                let exact = without_md(&docs[i].path).to_string();
+                docs[i].id = exact;
+            }
+        }
+    }
+    let ids: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let mut claims: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let exact = without_md(&d.path);
+        let mut names = vec![exact.to_string()];
+        names.extend(legacy_id(d, plain_folder));
+        for name in names {
+            if name != d.id && !ids.contains(name.as_str()) {
+                let list = claims.entry(name).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    claims.into_iter().filter(|(_, l)| l.len() == 1).map(|(k, l)| (k, l[0])).collect()
+}
+
+/// The id Guildhall gave a document before ordinary folders were told apart from hubs: in a
+/// folder without `guildhall.toml`, a file in a top-level `guides/`, `paths/`... folder was
+/// named by its file stem alone.
+fn legacy_id(doc: &Document, plain_folder: bool) -> Option<String> {
+    if !plain_folder || !doc.path_derived {
+        return None;
+    }
+    let (top, _) = doc.path.split_once('/')?;
+    Kind::from_folder(top)?;
+    let name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let id = if is_valid_id(stem) { stem.to_string() } else { slugify_id(stem) };
+    (!id.is_empty()).then_some(id)
 }
 
 fn split_anchor(dest: &str) -> (&str, Option<&str>) {

@@ -29,6 +29,19 @@ impl Default for Limits {
 /// bytes, over a size limit), and every problem found. A document with problems in its front
 /// matter is still returned, with the fields that could be read, so links to it keep working.
 pub fn parse_document(path: &str, bytes: &[u8], limits: &Limits) -> (Option<Document>, Vec<Diagnostic>) {
+    parse_document_in(path, bytes, limits, true)
+}
+
+/// [`parse_document`], saying whether the hub is a Guildhall hub (it has a `guildhall.toml`),
+/// where the top-level `glossary/`, `patterns/`, `case-studies/`, `paths/` and `guides/`
+/// folders give documents their kind and stem ids. In any other folder (an Obsidian vault, an
+/// MkDocs `docs/` folder) they are ordinary folders.
+pub fn parse_document_in(
+    path: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    kind_folders: bool,
+) -> (Option<Document>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if bytes.len() as u64 > limits.max_file_bytes {
         diags.push(too_large(path, bytes.len() as u64, limits.max_file_bytes));
@@ -69,7 +82,7 @@ pub fn parse_document(path: &str, bytes: &[u8], limits: &Limits) -> (Option<Docu
         return (None, diags);
     }
 
-    let folder_kind = path.split('/').next().and_then(Kind::from_folder).filter(|_| path.contains('/'));
+    let folder_kind = path.split('/').next().and_then(Kind::from_folder).filter(|_| kind_folders && path.contains('/'));
     let split = front_matter::split(text);
     let fm = front_matter::parse(&split, path, folder_kind, &mut diags);
     let body = if split.unclosed { text } else { split.body };
@@ -89,6 +102,7 @@ pub fn parse_document(path: &str, bytes: &[u8], limits: &Limits) -> (Option<Docu
         );
     }
 
+    let path_derived = fm.id.is_none() && folder_kind.is_none();
     let id = document_id(path, folder_kind, fm.id.as_deref(), &mut diags);
     let stem = file_stem(path);
     let title = fm
@@ -98,6 +112,7 @@ pub fn parse_document(path: &str, bytes: &[u8], limits: &Limits) -> (Option<Docu
         .filter(|t| !t.trim().is_empty())
         .or_else(|| fm.fields_term().map(str::to_string))
         .or_else(|| outline.first_h1.clone())
+        .or_else(|| outline.first_heading.clone())
         .unwrap_or_else(|| stem.to_string());
     let title_required = match fm.kind {
         Kind::Pattern | Kind::CaseStudy | Kind::Path => true,
@@ -123,6 +138,7 @@ pub fn parse_document(path: &str, bytes: &[u8], limits: &Limits) -> (Option<Docu
         content_hash: fnv1a64(bytes),
         outline,
         front_matter: split.yaml.unwrap_or_default().to_string(),
+        path_derived,
     };
     (Some(doc), diags)
 }

@@ -21,7 +21,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::diag::{Code, Diagnostic, LineIndex};
-use crate::document::{Limits, parse_document};
+use crate::document::{Limits, parse_document_in};
 use crate::model::Document;
 
 /// The settings of a hub's `[hub]` table, flattened to dotted keys (`contacts.coe`).
@@ -200,15 +200,16 @@ pub(crate) fn parse_with(
     path: &str,
     bytes: &[u8],
     limits: &Limits,
+    kind_folders: bool,
 ) -> (Option<Document>, Vec<Diagnostic>) {
     let applied = settings.zip(std::str::from_utf8(bytes).ok()).map(|(s, text)| s.apply(path, text));
     match applied {
         Some((text, mut diags)) => {
-            let (doc, d) = parse_document(path, text.as_deref().map_or(bytes, str::as_bytes), limits);
+            let (doc, d) = parse_document_in(path, text.as_deref().map_or(bytes, str::as_bytes), limits, kind_folders);
             diags.extend(d);
             (doc, diags)
         }
-        None => parse_document(path, bytes, limits),
+        None => parse_document_in(path, bytes, limits, kind_folders),
     }
 }
 

@@ -35,6 +35,7 @@ mod document;
 mod front_matter;
 mod glossary;
 mod hub_settings;
+mod include;
 mod load;
 mod model;
 mod render;
@@ -44,14 +45,14 @@ pub use catalog::{Assets, Catalog, LinkTarget, LoadOptions, Mention, SourceFile}
 pub use config::{CONFIG_FILE, HubConfig, Member, ROLES};
 pub use date::{Date, DateError};
 pub use diag::{Code, Diagnostic, Severity};
-pub use document::{Limits, is_valid_id, parse_document, slugify_id};
+pub use document::{Limits, is_valid_id, parse_document, parse_document_in, slugify_id};
 pub use front_matter::MAX_FRONT_MATTER_BYTES;
 pub use glossary::{Found, Glossary, is_abbreviation};
 pub use hub_settings::HubSettings;
-pub use load::{LoadError, is_markdown, read_hub};
+pub use load::{LoadError, fingerprint, is_markdown, read_hub};
 pub use model::{
     Audience, Better, CaseStudyFields, Checkpoint, Document, Fit, GuideFields, Kind, KindFields, Meta, Metric,
     PathFields, PatternFields, Risk, Step, TermFields, fnv1a64,
 };
 pub use render::{ID_PREFIX, RenderOptions, Rendered, Renderer, escape};
-pub use scan::{Heading, LinkRef, LinkStyle, Outline, Segment, plain_text, slug};
+pub use scan::{Heading, LinkRef, LinkStyle, Outline, Segment, plain_text, prepare, slug};

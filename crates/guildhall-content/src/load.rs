@@ -15,8 +15,12 @@ use crate::config::CONFIG_FILE;
 use crate::diag::{Code, Diagnostic};
 use crate::document::too_large;
 
-/// How deep folders may nest below the hub folder.
-const MAX_DIR_DEPTH: usize = 48;
+/// How deep folders may nest below the hub folder; a folder this deep is reported and its
+/// contents are not loaded.
+const MAX_DIR_DEPTH: usize = 128;
+
+/// mdBook's `{{#include}}` files are read up to this size.
+const MAX_INCLUDE_BYTES: u64 = 256 * 1024;
 
 /// Why a hub could not be loaded at all (problems with single files are diagnostics instead).
 #[derive(Debug)]
@@ -57,6 +61,7 @@ impl Catalog {
     /// other files that links may point to.
     pub fn load(root: &Path, opts: &LoadOptions) -> Result<Catalog, LoadError> {
         let (sources, assets, config, mut walk_diags) = read_hub(root, opts)?;
+        let opts = &LoadOptions { plain_folder: config.is_none(), ..opts.clone() };
         let name = root
             .canonicalize()
             .ok()
@@ -142,6 +147,16 @@ pub fn read_hub(root: &Path, opts: &LoadOptions) -> Result<HubFiles, LoadError> 
             continue;
         }
         if ft.is_dir() {
+            if entry.depth() == MAX_DIR_DEPTH {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::Io,
+                        rel,
+                        format!("this folder is {MAX_DIR_DEPTH} folders deep; what is inside it is not loaded"),
+                    )
+                    .with_hint("move its files to a shallower folder"),
+                );
+            }
             continue;
         }
         if !ft.is_file() {
@@ -171,6 +186,8 @@ pub fn read_hub(root: &Path, opts: &LoadOptions) -> Result<HubFiles, LoadError> 
         })
         .collect();
 
+    assets.included = read_includes(root, &sources, &assets);
+
     let config_text = match config {
         None => None,
         Some(p) => match read_capped(&p, 1024 * 1024) {
@@ -188,6 +205,77 @@ pub fn read_hub(root: &Path, opts: &LoadOptions) -> Result<HubFiles, LoadError> 
         },
     };
     Ok((sources, assets, config_text, diags))
+}
+
+/// Reads the text files that mdBook `{{#include}}` and `{{#rustdoc_include}}` directives name,
+/// when they are files of the hub the walk found (so never outside it, nor through a symbolic
+/// link leading out).
+fn read_includes(root: &Path, sources: &[SourceFile], assets: &Assets) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    for src in sources {
+        let Ok(bytes) = &src.bytes else { continue };
+        let Ok(text) = std::str::from_utf8(bytes) else { continue };
+        if !text.contains("{{#") {
+            continue;
+        }
+        for target in crate::include::targets(&src.path, text) {
+            if out.contains_key(&target) || !assets.files.contains(&target) {
+                continue;
+            }
+            if let Ok(bytes) = read_capped(&root.join(&target), MAX_INCLUDE_BYTES)
+                && let Ok(t) = String::from_utf8(bytes)
+            {
+                out.insert(target, t);
+            }
+        }
+    }
+    out
+}
+
+/// A cheap fingerprint of what [`Catalog::load`] would read: the path, size, modification time
+/// and type of every Markdown file and of `guildhall.toml`, found by the same walk, from file
+/// metadata alone (nothing is opened). Two equal fingerprints mean the documents have not
+/// changed in between, as far as the file system tells, so a search index built from the
+/// first is still current.
+pub fn fingerprint(root: &Path) -> Result<u64, LoadError> {
+    let meta = fs::metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotADirectory(root.to_path_buf()),
+        _ => LoadError::Io(root.to_path_buf(), e),
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotADirectory(root.to_path_buf()));
+    }
+    let mut entries: Vec<(String, u64, i128, u8)> = Vec::new();
+    let walker = walkdir::WalkDir::new(root).follow_links(false).max_depth(MAX_DIR_DEPTH).into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_skipped_dir(e)) {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() == 0 || !(is_markdown(&name) || name == CONFIG_FILE) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
+        // Symbolic links: the target's metadata, so an edit through the link counts.
+        let (kind, meta) = if entry.file_type().is_symlink() {
+            (2, fs::metadata(entry.path()).ok())
+        } else {
+            (1, entry.metadata().ok())
+        };
+        let (len, modified) = meta.map_or((0, 0), |m| {
+            let t = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            (m.len(), t.map_or(0, |d| d.as_nanos() as i128))
+        });
+        entries.push((rel, len, modified, kind));
+    }
+    entries.sort_unstable();
+    let mut bytes = Vec::with_capacity(entries.len() * 48);
+    for (rel, len, modified, kind) in &entries {
+        bytes.extend_from_slice(rel.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(&modified.to_le_bytes());
+        bytes.push(*kind);
+    }
+    Ok(crate::model::fnv1a64(&bytes))
 }
 
 fn is_skipped_dir(e: &walkdir::DirEntry) -> bool {

@@ -340,6 +340,10 @@ pub struct Document {
     /// Headings, links and text found in the body.
     #[serde(skip)]
     pub outline: Outline,
+    /// Whether the id is the file's path (no `id:` field, not in a kind folder): such ids give
+    /// way to the exact path when two files would share one.
+    #[serde(skip)]
+    pub path_derived: bool,
     /// The raw front matter, to point diagnostics at the line of a value.
     #[serde(skip)]
     pub front_matter: String,

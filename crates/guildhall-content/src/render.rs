@@ -143,7 +143,7 @@ impl Renderer<'_> {
 
     fn doc_href(&self, index: usize, anchor: Option<&str>) -> String {
         let doc = &self.catalog.documents()[index];
-        let mut href = format!("{}{}", self.options.doc_href, doc.id);
+        let mut href = format!("{}{}", self.options.doc_href, encode_path(&doc.id));
         if let Some(a) = anchor {
             let slug = self.anchor_slug(doc, a);
             let _ = write!(href, "?section={ID_PREFIX}{slug}");
@@ -152,13 +152,24 @@ impl Renderer<'_> {
     }
 
     fn anchor_slug(&self, doc: &Document, anchor: &str) -> String {
-        let decoded = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
-        if doc.outline.headings.iter().any(|h| h.slug == decoded) { decoded.into_owned() } else { scan::slug(&decoded) }
+        crate::catalog::anchor_element(doc, anchor).unwrap_or_else(|| {
+            let decoded = percent_encoding::percent_decode_str(anchor).decode_utf8_lossy();
+            scan::slug(decoded.rsplit('#').next().unwrap_or(&decoded))
+        })
     }
 
     fn to_html(&self, index: usize) -> String {
+        let mut embeds = Embeds { stack: vec![index], count: 0 };
+        self.body_html(index, None, &mut embeds)
+    }
+
+    /// The HTML of a document's body (or of one section of it, a byte range of the prepared
+    /// body), before sanitizing. `embeds` tracks the notes being embedded, against cycles and
+    /// runaway embedding.
+    fn body_html(&self, index: usize, section: Option<std::ops::Range<usize>>, embeds: &mut Embeds) -> String {
         let catalog = self.catalog;
         let doc = &catalog.documents()[index];
+        let prepared = scan::prepare(&doc.body);
         let links = catalog.links(index);
         let mut mentions: HashMap<u32, Vec<Mention>> = HashMap::new();
         if self.options.link_mentions {
@@ -180,9 +191,153 @@ impl Renderer<'_> {
         // Table cells are written here rather than by pulldown-cmark, whose `style="text-align"`
         // the sanitizer (and the CSP) would drop: alignment becomes an allow-listed class.
         let mut table = TableCells::default();
+        // Open block quotes: what closes each (a plain quote, a callout, a tab).
+        let mut quotes: Vec<Quote> = Vec::new();
+        // While a callout's header line is being skipped: where it ends, and where the
+        // paragraph it starts was opened (dropped if nothing else is in it).
+        let mut header: Option<(usize, Option<usize>, bool)> = None;
+        // Where the `</div>` closing the last tab set is, to continue the set with the next tab.
+        let mut tabset_close: Option<usize> = None;
+        let mut in_code = 0usize;
+        let mut skipping_embed = false;
 
-        for event in Parser::new_ext(&doc.body, scan::parser_options()) {
+        for (event, range) in Parser::new_ext(&prepared, scan::parser_options()).into_offset_iter() {
+            let before = events.len();
+            let visible = section.as_ref().is_none_or(|r| range.start >= r.start && range.start < r.end);
+            if let Some((end, p_at, broke)) = header {
+                if range.start < end || (!broke && matches!(event, Event::SoftBreak | Event::HardBreak)) {
+                    match &event {
+                        Event::Start(Tag::Paragraph) => {
+                            header = Some((end, Some(events.len()), broke));
+                            events.push(Event::Start(Tag::Paragraph));
+                        }
+                        Event::End(TagEnd::Paragraph) => {
+                            header = None;
+                            if let Some(at) = p_at {
+                                events.truncate(at);
+                            }
+                        }
+                        Event::Text(_) => text_no += 1,
+                        Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_no += 1,
+                        Event::SoftBreak | Event::HardBreak => header = Some((end, p_at, true)),
+                        Event::Html(h) | Event::InlineHtml(h) => link_no += scan::raw_img_srcs(h).len(),
+                        _ => {}
+                    }
+                    continue;
+                }
+                header = None;
+            }
+            if skipping_embed {
+                match event {
+                    Event::Text(_) => text_no += 1,
+                    Event::End(TagEnd::Image) => skipping_embed = false,
+                    _ => {}
+                }
+                continue;
+            }
             match event {
+                Event::Start(Tag::BlockQuote(_)) => {
+                    let line = prepared[range.start..].lines().next().unwrap_or("");
+                    match callout_header(line) {
+                        Some(c) => {
+                            header = Some((range.start + line.len(), None, false));
+                            if c.kind == "tab" {
+                                match tabset_close {
+                                    Some(at) if at + 1 == events.len() => {
+                                        events.pop();
+                                    }
+                                    _ => events.push(Event::Html("<div class=\"tabset\">".into())),
+                                }
+                                events.push(Event::Html(
+                                    format!("<section class=\"tab\"><p class=\"tab-label\">{}</p>", escape(&c.title))
+                                        .into(),
+                                ));
+                                quotes.push(Quote::Tab);
+                            } else {
+                                let class = format!("callout callout-{}", c.kind);
+                                let title = escape(&c.title);
+                                let open = match c.fold {
+                                    Some(open) => {
+                                        quotes.push(Quote::Folded);
+                                        format!(
+                                            "<details class=\"{class}\"{}><summary class=\"callout-title\">{title}</summary><div class=\"callout-body\">",
+                                            if open { " open" } else { "" }
+                                        )
+                                    }
+                                    None => {
+                                        quotes.push(Quote::Callout);
+                                        format!(
+                                            "<div class=\"{class}\" role=\"note\"><p class=\"callout-title\">{title}</p><div class=\"callout-body\">"
+                                        )
+                                    }
+                                };
+                                events.push(Event::Html(open.into()));
+                            }
+                        }
+                        None => {
+                            quotes.push(Quote::Plain);
+                            events.push(Event::Html("<blockquote>".into()));
+                        }
+                    }
+                }
+                Event::End(TagEnd::BlockQuote(_)) => {
+                    let close = match quotes.pop() {
+                        Some(Quote::Callout) => "</div></div>",
+                        Some(Quote::Folded) => "</div></details>",
+                        Some(Quote::Tab) => "</section></div>",
+                        Some(Quote::Plain) | None => "</blockquote>",
+                    };
+                    if close == "</section></div>" {
+                        // The set's closing tag on its own, so that a tab right after it can
+                        // take it away and join the set.
+                        events.push(Event::Html("</section>".into()));
+                        events.push(Event::Html("</div>".into()));
+                        tabset_close = Some(events.len() - 1);
+                    } else {
+                        events.push(Event::Html(close.into()));
+                    }
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    in_code += 1;
+                    events.push(Event::Start(Tag::CodeBlock(kind)));
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    in_code = in_code.saturating_sub(1);
+                    events.push(Event::End(TagEnd::CodeBlock));
+                }
+                Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
+                    if let Some(Event::Text(t)) = events.last()
+                        && let Some(id) = scan::block_id(t)
+                        && doc.outline.block_ids.iter().any(|b| b == id)
+                    {
+                        let id = id.to_string();
+                        let kept = t[..t.rfind('^').unwrap_or(t.len())].trim_end().to_string();
+                        events.pop();
+                        events.push(Event::Text(kept.into()));
+                        events.push(Event::Html(format!("<span id=\"block-{}\"></span>", escape(&id)).into()));
+                    }
+                    events.push(event);
+                }
+                Event::Html(h) | Event::InlineHtml(h) if !scan::raw_img_srcs(&h).is_empty() => {
+                    let srcs = scan::raw_img_srcs(&h);
+                    let mut out = String::with_capacity(h.len());
+                    let mut pos = 0;
+                    for (r, _) in srcs {
+                        let target = links.get(link_no).cloned().unwrap_or(LinkTarget::Refused);
+                        link_no += 1;
+                        out.push_str(&h[pos..r.start]);
+                        match target {
+                            LinkTarget::Asset(path) => {
+                                out.push_str(&escape(&format!("{}{}", self.options.asset_href, encode_path(&path))))
+                            }
+                            LinkTarget::DataImage(url) if is_safe_data_image(&url) => out.push_str(&escape(&url)),
+                            _ => {}
+                        }
+                        pos = r.end;
+                    }
+                    out.push_str(&h[pos..]);
+                    events.push(Event::Html(out.into()));
+                }
                 Event::Start(Tag::Table(aligns)) => {
                     table = TableCells { aligns: aligns.clone(), ..TableCells::default() };
                     events.push(Event::Start(Tag::Table(aligns)));
@@ -275,6 +430,23 @@ impl Renderer<'_> {
                     in_replaced = false;
                     events.push(Event::Html(closers.pop().unwrap_or("</a>").into()));
                 }
+                Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
+                    let target = links.get(link_no).cloned().unwrap_or(LinkTarget::Refused);
+                    link_no += 1;
+                    match self.embed(target, &dest_url, embeds) {
+                        Some(html) => {
+                            events.push(Event::Html(html.into()));
+                            skipping_embed = true;
+                        }
+                        None => {
+                            events.push(Event::Html(
+                                "<span class=\"broken-link\" title=\"This embed does not lead anywhere in the hub\">"
+                                    .into(),
+                            ));
+                            closers.push("</span>");
+                        }
+                    }
+                }
                 Event::Start(Tag::Image { link_type, dest_url: _, title, id }) => {
                     let target = links.get(link_no).cloned().unwrap_or(LinkTarget::Refused);
                     link_no += 1;
@@ -309,9 +481,19 @@ impl Renderer<'_> {
                         }
                         continue;
                     }
-                    match mentions.get(&n) {
-                        Some(ms) => self.push_mentions(&mut events, &text, ms),
-                        None => events.push(Event::Text(text)),
+                    if text.contains("{{#")
+                        && let Some(expanded) = crate::include::expand(&doc.path, &text, &catalog.assets().included)
+                    {
+                        events.push(Event::Text(expanded.into()));
+                        continue;
+                    }
+                    let ms = mentions.get(&n).map_or(&[][..], Vec::as_slice);
+                    if in_code == 0 && text.contains("==") {
+                        self.push_highlighted(&mut events, &text, ms);
+                    } else if ms.is_empty() {
+                        events.push(Event::Text(text));
+                    } else {
+                        self.push_mentions(&mut events, &text, ms);
                     }
                 }
                 Event::TaskListMarker(done) => {
@@ -340,12 +522,121 @@ impl Renderer<'_> {
                     ));
                 }
                 Event::End(TagEnd::FootnoteDefinition) => events.push(Event::Html("</div>".into())),
+                Event::InlineMath(tex) => events.push(Event::Html(math_html(&tex, false).into())),
+                Event::DisplayMath(tex) => events.push(Event::Html(math_html(&tex, true).into())),
                 other => events.push(other),
+            }
+            if !visible {
+                events.truncate(before);
             }
         }
         let mut html = String::with_capacity(doc.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         html
+    }
+
+    /// What an embed (`![[target]]`) shows: an image, a player, a link to a file, or the
+    /// embedded note or section; `None` when the target is not in the hub.
+    fn embed(&self, target: LinkTarget, dest: &str, embeds: &mut Embeds) -> Option<String> {
+        let docs = self.catalog.documents();
+        match target {
+            LinkTarget::Asset(path) => {
+                let src = escape(&format!("{}{}", self.options.asset_href, encode_path(&path)));
+                let name = escape(path.rsplit('/').next().unwrap_or(&path));
+                let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+                Some(match ext.as_str() {
+                    "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "bmp" | "svg" => {
+                        format!("<img class=\"embed-image\" src=\"{src}\" alt=\"{name}\">")
+                    }
+                    "mp3" | "wav" | "ogg" | "oga" | "m4a" | "flac" | "opus" => format!(
+                        "<audio controls preload=\"none\" src=\"{src}\"><a class=\"asset-link\" href=\"{src}\">{name}</a></audio>"
+                    ),
+                    "mp4" | "webm" | "ogv" | "mov" | "m4v" => format!(
+                        "<video controls preload=\"none\" src=\"{src}\"><a class=\"asset-link\" href=\"{src}\">{name}</a></video>"
+                    ),
+                    _ => format!("<a class=\"asset-link\" href=\"{src}\">{name}</a>"),
+                })
+            }
+            LinkTarget::Document { index, anchor } => {
+                let doc = &docs[index];
+                let label = match &anchor {
+                    Some(a) => format!("{} › {}", doc.title, heading_text(doc, a)),
+                    None => doc.title.clone(),
+                };
+                let source = format!(
+                    "<p class=\"embed-source\"><a class=\"doc-link\" href=\"{}\" data-doc=\"{}\">{}</a></p>",
+                    escape(&self.doc_href(index, anchor.as_deref())),
+                    escape(&doc.id),
+                    escape(&label)
+                );
+                let refusal = if embeds.stack.contains(&index) {
+                    Some("it embeds itself (through the pages that embed it); shown as a link")
+                } else if embeds.stack.len() > MAX_EMBED_DEPTH {
+                    Some("embeds nest too deep here; shown as a link")
+                } else if embeds.count >= MAX_EMBEDS {
+                    Some("this page embeds too many notes; shown as a link")
+                } else if doc.outline.max_depth > crate::document::Limits::default().max_nesting {
+                    Some("the embedded note is nested too deep to show")
+                } else {
+                    None
+                };
+                if let Some(why) = refusal {
+                    return Some(format!(
+                        "<span class=\"embed embed-refused\">{source}<span class=\"embed-note\">{}</span></span>",
+                        escape(&format!("Not embedded: {why}."))
+                    ));
+                }
+                let range = match anchor.as_deref() {
+                    Some(a) => section_range(doc, a),
+                    None => None,
+                };
+                embeds.count += 1;
+                embeds.stack.push(index);
+                let inner = self.body_html(index, range, embeds);
+                embeds.stack.pop();
+                Some(format!("<div class=\"embed\">{source}{inner}</div>"))
+            }
+            LinkTarget::Anchor(_) | LinkTarget::External(_) | LinkTarget::DataImage(_) | LinkTarget::Refused => {
+                let _ = dest;
+                None
+            }
+        }
+    }
+
+    /// Text with Obsidian's `==highlight==` marks, and glossary mentions inside.
+    fn push_highlighted<'a>(&self, events: &mut Vec<Event<'a>>, text: &CowStr<'a>, mentions: &[Mention]) {
+        let marks = highlight_marks(text);
+        if marks.is_empty() {
+            if mentions.is_empty() {
+                events.push(Event::Text(text.clone()));
+            } else {
+                self.push_mentions(events, text, mentions);
+            }
+            return;
+        }
+        let mut pos = 0;
+        let mut open = false;
+        for &m in marks.iter().chain(std::iter::once(&text.len())) {
+            let piece = &text[pos..m];
+            if !piece.is_empty() {
+                let inside: Vec<Mention> = mentions
+                    .iter()
+                    .filter(|x| x.start >= pos && x.end <= m)
+                    .map(|x| Mention { start: x.start - pos, end: x.end - pos, ..*x })
+                    .collect();
+                let piece: CowStr<'a> = piece.to_string().into();
+                if inside.is_empty() {
+                    events.push(Event::Text(piece));
+                } else {
+                    self.push_mentions(events, &piece, &inside);
+                }
+            }
+            if m < text.len() {
+                events.push(Event::Html(if open { "</mark>" } else { "<mark>" }.into()));
+                open = !open;
+            }
+            pos = (m + 2).min(text.len());
+        }
     }
 
     fn push_mentions<'a>(&self, events: &mut Vec<Event<'a>>, text: &CowStr<'a>, mentions: &[Mention]) {
@@ -378,6 +669,241 @@ impl Renderer<'_> {
             events.push(Event::Text(rest.to_string().into()));
         }
     }
+}
+
+/// TeX longer than this, or with braces nested deeper, is shown as code rather than handed to
+/// the MathML renderer (which recurses on nesting).
+const MAX_TEX_BYTES: usize = 8 * 1024;
+const MAX_TEX_NESTING: usize = 32;
+
+/// TeX as MathML, made here in Rust (pulldown-latex) and sanitized with the rest of the page:
+/// no script, no style sheet, nothing inline that the CSP would refuse. TeX the renderer
+/// cannot take is shown as code.
+fn math_html(tex: &str, display: bool) -> String {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for b in tex.bytes() {
+        match b {
+            b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let as_code = || {
+        let (open, close) = if display {
+            ("<pre><code class=\"math\">", "</code></pre>")
+        } else {
+            ("<code class=\"math\">", "</code>")
+        };
+        format!("{open}{}{close}", escape(tex))
+    };
+    if tex.len() > MAX_TEX_BYTES || deepest > MAX_TEX_NESTING {
+        return as_code();
+    }
+    let storage = pulldown_latex::Storage::new();
+    let parser = pulldown_latex::Parser::new(tex, &storage);
+    let config = pulldown_latex::RenderConfig {
+        display_mode: if display {
+            pulldown_latex::config::DisplayMode::Block
+        } else {
+            pulldown_latex::config::DisplayMode::Inline
+        },
+        annotation: Some(tex),
+        ..Default::default()
+    };
+    let mut out = String::new();
+    match pulldown_latex::push_mathml(&mut out, parser, config) {
+        Ok(()) => out,
+        Err(_) => as_code(),
+    }
+}
+
+/// MathML elements and attributes the sanitizer lets through (MathML Core presentation
+/// markup; no `href`, no `style`, no `class`).
+const MATHML_TAGS: &[&str] = &[
+    "math",
+    "semantics",
+    "annotation",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msup",
+    "msub",
+    "msubsup",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "munder",
+    "mover",
+    "munderover",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mstyle",
+    "mpadded",
+    "mphantom",
+    "menclose",
+    "merror",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+];
+const MATHML_ATTRS: &[&str] = &[
+    "display",
+    "mathvariant",
+    "stretchy",
+    "fence",
+    "separator",
+    "lspace",
+    "rspace",
+    "accent",
+    "accentunder",
+    "movablelimits",
+    "columnalign",
+    "rowalign",
+    "rowspacing",
+    "columnspacing",
+    "displaystyle",
+    "scriptlevel",
+    "linethickness",
+    "form",
+    "largeop",
+    "symmetric",
+    "minsize",
+    "maxsize",
+    "width",
+    "height",
+    "depth",
+    "voffset",
+    "encoding",
+    "notation",
+    "columnspan",
+    "rowspan",
+];
+
+/// How deep note embeds may nest, and how many one page may show in all.
+const MAX_EMBED_DEPTH: usize = 4;
+const MAX_EMBEDS: usize = 64;
+
+/// The notes being embedded (the page itself first) and how many were embedded so far.
+struct Embeds {
+    stack: Vec<usize>,
+    count: usize,
+}
+
+/// What an open block quote is.
+enum Quote {
+    Plain,
+    Callout,
+    Folded,
+    Tab,
+}
+
+/// An Obsidian callout's first line, `> [!kind]± Title` (MkDocs admonitions and tabs arrive
+/// in this form too, see [`scan::prepare`]).
+struct CalloutHeader {
+    /// One of [`CALLOUT_KINDS`], or `tab`.
+    kind: &'static str,
+    /// `Some(open)` when it folds.
+    fold: Option<bool>,
+    title: String,
+}
+
+/// Callout kinds and the names that mean them, as Obsidian and MkDocs spell them.
+const CALLOUT_KINDS: &[(&str, &[&str])] = &[
+    ("note", &["note", "seealso"]),
+    ("abstract", &["abstract", "summary", "tldr"]),
+    ("info", &["info", "todo"]),
+    ("tip", &["tip", "hint", "important"]),
+    ("success", &["success", "check", "done"]),
+    ("question", &["question", "help", "faq"]),
+    ("warning", &["warning", "caution", "attention"]),
+    ("failure", &["failure", "fail", "missing"]),
+    ("danger", &["danger", "error"]),
+    ("bug", &["bug"]),
+    ("example", &["example"]),
+    ("quote", &["quote", "cite"]),
+];
+
+fn callout_header(line: &str) -> Option<CalloutHeader> {
+    let t = line.trim_start().strip_prefix('>')?.trim_start();
+    let t = t.strip_prefix("[!")?;
+    let close = t.find(']')?;
+    let typed = &t[..close];
+    if typed.is_empty() || !typed.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return None;
+    }
+    let rest = &t[close + 1..];
+    let (fold, rest) = match rest.chars().next() {
+        Some('+') => (Some(true), &rest[1..]),
+        Some('-') => (Some(false), &rest[1..]),
+        _ => (None, rest),
+    };
+    let lower = typed.to_ascii_lowercase();
+    let kind = if lower == "tab" {
+        "tab"
+    } else {
+        CALLOUT_KINDS.iter().find(|(_, names)| names.contains(&lower.as_str())).map_or("note", |(k, _)| k)
+    };
+    let mut title = rest.trim().to_string();
+    if title.is_empty() {
+        let mut chars = typed.chars();
+        title = chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default();
+        title = title.replace(['-', '_'], " ");
+    }
+    Some(CalloutHeader { kind, fold, title })
+}
+
+/// Where `==` marks open and close a highlight in one piece of text: an opening mark is
+/// followed by a non-space, a closing one preceded by one.
+fn highlight_marks(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut open: Option<usize> = None;
+    while i + 1 < b.len() {
+        if b[i] == b'=' && b[i + 1] == b'=' && (i + 2 >= b.len() || b[i + 2] != b'=') && (i == 0 || b[i - 1] != b'=') {
+            match open {
+                None if i + 2 < b.len() && !b[i + 2].is_ascii_whitespace() => open = Some(i),
+                Some(o) if i > o + 2 && !b[i - 1].is_ascii_whitespace() => {
+                    out.push(o);
+                    out.push(i);
+                    open = None;
+                }
+                _ => {}
+            }
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The byte range of the prepared body that a section embed (`![[Note#Heading]]`) shows: the
+/// heading and everything up to the next heading of the same or a higher level.
+fn section_range(doc: &Document, anchor: &str) -> Option<std::ops::Range<usize>> {
+    let element = crate::catalog::anchor_element(doc, anchor)?;
+    let headings = &doc.outline.headings;
+    let at = headings.iter().position(|h| h.slug == element)?;
+    let body = scan::prepare(&doc.body);
+    let offset_of_line = |line: u32| -> usize {
+        let n = line.saturating_sub(doc.body_line) as usize;
+        body.split_inclusive('\n').take(n).map(str::len).sum()
+    };
+    let start = offset_of_line(headings[at].line);
+    let end = headings[at + 1..]
+        .iter()
+        .find(|h| h.level <= headings[at].level)
+        .map_or(body.len(), |h| offset_of_line(h.line));
+    Some(start..end)
 }
 
 /// The state of the table being written: its column alignments and the current cell.
@@ -428,12 +954,12 @@ fn link_label(doc: &Document) -> String {
 }
 
 fn heading_text(doc: &Document, anchor: &str) -> String {
-    let slug = scan::slug(anchor);
+    let element = crate::catalog::anchor_element(doc, anchor);
     doc.outline
         .headings
         .iter()
-        .find(|h| h.slug == anchor || h.slug == slug)
-        .map_or_else(|| anchor.to_string(), |h| h.text.clone())
+        .find(|h| Some(&h.slug) == element.as_ref())
+        .map_or_else(|| anchor.rsplit('#').next().unwrap_or(anchor).to_string(), |h| h.text.clone())
 }
 
 /// HTML-escapes text for element content and double-quoted attributes.
@@ -478,14 +1004,50 @@ const CLASSES: &[&str] = &[
     "align-left",
     "align-center",
     "align-right",
+    "callout",
+    "callout-title",
+    "callout-body",
+    "callout-note",
+    "callout-abstract",
+    "callout-info",
+    "callout-tip",
+    "callout-success",
+    "callout-question",
+    "callout-warning",
+    "callout-failure",
+    "callout-danger",
+    "callout-bug",
+    "callout-example",
+    "callout-quote",
+    "tabset",
+    "tab",
+    "tab-label",
+    "embed",
+    "embed-source",
+    "embed-refused",
+    "embed-note",
+    "embed-image",
+    "math",
 ];
 
 fn sanitizer(options: &RenderOptions) -> Builder<'static> {
     let mut b = Builder::default();
     b.rm_tags(["map", "area"]);
-    b.add_tag_attributes("a", ["class", "data-doc", "data-term", "data-plain"]);
-    b.add_tag_attributes("span", ["class"]);
-    b.add_tag_attributes("div", ["class", "id"]);
+    b.add_tag_attributes("a", ["class", "data-doc", "data-term", "data-plain", "id"]);
+    b.add_tags(["details", "summary", "section", "mark", "audio", "video"]);
+    b.add_tags(MATHML_TAGS.iter().copied());
+    for t in MATHML_TAGS {
+        b.add_tag_attributes(t, MATHML_ATTRS.iter().copied());
+    }
+    b.add_tag_attributes("code", ["class"]);
+    b.add_tag_attributes("span", ["class", "id"]);
+    b.add_tag_attributes("div", ["class", "id", "role"]);
+    b.add_tag_attributes("details", ["class", "open"]);
+    b.add_tag_attributes("summary", ["class"]);
+    b.add_tag_attributes("section", ["class"]);
+    b.add_tag_attributes("img", ["class"]);
+    b.add_tag_attributes("audio", ["controls", "preload", "src"]);
+    b.add_tag_attributes("video", ["controls", "preload", "src"]);
     b.add_tag_attributes("sup", ["class"]);
     b.add_tag_attributes("p", ["class"]);
     b.add_tag_attributes("code", ["class"]);
@@ -516,7 +1078,9 @@ fn sanitizer(options: &RenderOptions) -> Builder<'static> {
                 .collect();
             if kept.is_empty() { None } else { Some(kept.join(" ").into()) }
         }
-        ("img", "src") => {
+        ("div", "role") => (value == "note").then(|| value.into()),
+        ("audio" | "video", "preload") => (value == "none").then(|| value.into()),
+        ("img" | "audio" | "video", "src") => {
             let lower = value.trim_start().to_ascii_lowercase();
             if lower.starts_with("data:") {
                 is_safe_data_image(value.trim_start()).then(|| value.into())

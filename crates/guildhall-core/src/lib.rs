@@ -38,6 +38,7 @@ mod drafts;
 mod error;
 mod eval;
 mod files;
+mod fresh;
 mod governance;
 pub mod inputs;
 mod paths;
@@ -222,6 +223,8 @@ impl Hub {
         options: &HubOptions,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Hub, Error> {
+        // Taken before reading: if a file changes while the hub loads, the next search sees it.
+        let fingerprint = guildhall_content::fingerprint(content).ok();
         let mut hub = Hub::open(content, options)?;
         let paths = HubPaths::new(data, content);
         let mut store_options = StoreOptions::default();
@@ -237,9 +240,16 @@ impl Hub {
         if store.hub_meta()? != meta {
             store.set_hub_meta(&meta)?;
         }
+        // Personal data kept under ids the content no longer uses is moved to the new ids.
+        store.rename_document_ids(&hub.catalog().renamed_ids())?;
         let dir = paths.index_dir();
         let (index, rebuilt) = SearchIndex::open(&dir)?;
         let sync = index.sync(&hub.catalog(), progress)?;
+        if let Some(f) = fingerprint
+            && sync.skipped_busy == 0
+        {
+            fresh::remember(&paths, f);
+        }
         hub.index_status = Some(IndexStatus { dir, rebuilt, sync, documents: index.num_docs() });
         hub.search = Some(Arc::new(index));
         hub.store = Some(Mutex::new(store));

@@ -57,6 +57,7 @@ mod library;
 mod open;
 mod profile;
 mod progress;
+mod rename;
 mod search;
 mod time;
 
