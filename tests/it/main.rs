@@ -11,3 +11,4 @@ mod review;
 mod sanitize;
 mod serve;
 mod starter_content;
+mod sync_cli;

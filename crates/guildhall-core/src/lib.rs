@@ -66,6 +66,7 @@ pub use guildhall_review::{
 };
 pub use guildhall_store as store;
 use guildhall_store::{Store, StoreOptions};
+pub use guildhall_sync as sync;
 
 /// How a hub is opened.
 #[derive(Debug, Clone, Default)]
