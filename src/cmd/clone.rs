@@ -1,10 +1,22 @@
-//! `guildhall clone URL [DIR]`: join a shared hub.
-
 use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use guildhall_core::sync::{self, Auth, Progress};
+
+use super::prelude::*;
+
+/// Join a shared hub: clone its repository into DIR (default: the address's last part).
+///
+/// Shows progress (objects and bytes received, then checkout) on a terminal, nothing on a pipe.
+/// Credentials: `GUILDHALL_TOKEN` (and `GUILDHALL_USER`) for this run, the OS keyring, or git's
+/// credential helpers; a wrong token is reported after one attempt. Exits 1 when the remote
+/// refuses or cannot be reached, 2 when the folder cannot be used.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The hub's repository: https://, git://, or a path.
+    url: String,
+    /// The folder to create (it must not exist, or be empty).
+    dir: Option<PathBuf>,
+}
 
 /// The folder a clone of `url` goes into by default: the address's last part without `.git`.
 pub fn default_dir(url: &str) -> PathBuf {
@@ -14,8 +26,9 @@ pub fn default_dir(url: &str) -> PathBuf {
 }
 
 /// Clones `url` into `dir`, with a progress bar on a terminal and nothing on a pipe.
-pub fn run(url: &str, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let dir = dir.map_or_else(|| default_dir(url), Path::to_path_buf);
+pub fn run(_g: &Global, args: Args) -> anyhow::Result<Outcome> {
+    let url = args.url.as_str();
+    let dir = args.dir.unwrap_or_else(|| default_dir(url));
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:12} {wide_bar} {pos}/{len}") {
@@ -41,13 +54,15 @@ pub fn run(url: &str, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     }
     match result {
         Ok(_) => {
-            println!("Joined the hub: {}", dir.display());
-            Ok(ExitCode::SUCCESS)
+            writeln!(stdout(), "Joined the hub: {}", dir.display())?;
+            Ok(Outcome::Success)
         }
-        Err(e) => {
+        // The remote refused or is unreachable: exit 1; a local failure: exit 2.
+        Err(e) if e.is_remote() => {
             eprintln!("error: {e}");
-            Ok(ExitCode::from(if e.is_remote() { 1 } else { 2 }))
+            Ok(Outcome::Problems)
         }
+        Err(e) => Err(e.into()),
     }
 }
 

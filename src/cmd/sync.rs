@@ -1,44 +1,53 @@
-//! `guildhall sync [--json] [--status]`: fetch, fast-forward `main`, send the outbox, report.
-//!
-//! Exit codes: 0 everything was sent; 1 the remote refused something or is unreachable (the work
-//! stays queued); 2 usage or a local failure (not a clone, the lock held, an edited file in the
-//! way).
-
-use std::path::Path;
-use std::process::ExitCode;
-
 use guildhall_core::sync::{self, Auth, MainUpdate, SyncOptions};
 
-pub fn run(content: &Path, json: bool, status: bool) -> anyhow::Result<ExitCode> {
-    if status {
+use super::prelude::*;
+
+/// Sync the hub with its remote: fetch, fast-forward `main`, send the outbox, sync the event log.
+///
+/// `main` only ever fast-forwards: local commits on it are kept on a `rescue/<timestamp>` branch,
+/// and an edited file the update would overwrite stops it, named. `--json` prints
+/// `{"fetched", "fast_forwarded", "pushed", "outbox", "needs_update", "error"}`. Exits 0 when
+/// everything was sent, 1 when the remote refused something or is unreachable (the work stays
+/// queued), 2 for usage or a local failure (not a clone, another sync running, an edited file).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only report where the hub stands (no network): ahead/behind, outbox, last sync.
+    #[arg(long)]
+    status: bool,
+}
+
+pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
+    let (content, json) = (g.content.as_path(), g.json);
+    let mut out = stdout();
+    if args.status {
         return match sync::status(content) {
             Ok(s) => {
                 if json {
-                    println!("{}", serde_json::to_string(&s)?);
+                    write_json(&mut out, &s)?;
                 } else {
-                    println!("remote: {}", s.remote.as_deref().unwrap_or("(none)"));
-                    println!("main: {} ahead, {} behind the last fetch", s.ahead, s.behind);
-                    println!("{} {} waiting to sync", s.outbox, if s.outbox == 1 { "change" } else { "changes" });
+                    writeln!(out, "remote: {}", s.remote.as_deref().unwrap_or("(none)"))?;
+                    writeln!(out, "main: {} ahead, {} behind the last fetch", s.ahead, s.behind)?;
+                    writeln!(out, "{} {} waiting to sync", s.outbox, if s.outbox == 1 { "change" } else { "changes" })?;
                     match s.last_sync {
-                        Some(at) => println!("last sync: {}", guildhall_core::review::rfc3339(at)),
-                        None => println!("last sync: never"),
+                        Some(at) => writeln!(out, "last sync: {}", guildhall_core::review::rfc3339(at))?,
+                        None => writeln!(out, "last sync: never")?,
                     }
                     if let Some(e) = s.last_error {
-                        println!("last error: {}", e.message);
+                        writeln!(out, "last error: {}", e.message)?;
                     }
                 }
-                Ok(ExitCode::SUCCESS)
+                Ok(Outcome::Success)
             }
-            Err(e) => fail(json, &e, 2),
+            Err(e) => fail(&mut out, json, e),
         };
     }
     let report = match sync::sync(content, &SyncOptions { auth: Auth::from_env() }) {
         Ok(r) => r,
-        Err(e) => return fail(json, &e, if e.is_remote() { 1 } else { 2 }),
+        Err(e) => return fail(&mut out, json, e),
     };
     if json {
         let error = report.error().map(|e| serde_json::json!({ "code": e.code, "message": e.message }));
-        let out = serde_json::json!({
+        let value = serde_json::json!({
             "fetched": report.fetched,
             "fast_forwarded": report.fast_forwarded,
             "pushed": report.pushed,
@@ -50,45 +59,54 @@ pub fn run(content: &Path, json: bool, status: bool) -> anyhow::Result<ExitCode>
             "rescued": report.rescued,
             "stale_locks_removed": report.stale_locks_removed,
         });
-        println!("{out}");
+        writeln!(out, "{value}")?;
     } else {
         match &report.main {
             Some(MainUpdate::FastForwarded { to, files, .. }) => {
-                println!("main updated to {} ({} files changed)", short(to), files.len());
+                writeln!(out, "main updated to {} ({} files changed)", short(to), files.len())?;
             }
-            Some(MainUpdate::Rescued { branch, to, .. }) => println!(
+            Some(MainUpdate::Rescued { branch, to, .. }) => writeln!(
+                out,
                 "main had local commits the hub does not have: they are kept on the branch `{branch}`; main is now the \
                  hub's ({})",
                 short(to)
-            ),
-            Some(MainUpdate::UpToDate { .. }) => println!("main is up to date"),
-            Some(MainUpdate::NoRemoteMain) => println!("the hub has no main yet"),
+            )?,
+            Some(MainUpdate::UpToDate { .. }) => writeln!(out, "main is up to date")?,
+            Some(MainUpdate::NoRemoteMain) => writeln!(out, "the hub has no main yet")?,
             None => {}
         }
         for lock in &report.stale_locks_removed {
-            println!("removed a lock file left by an interrupted sync: {lock}");
+            writeln!(out, "removed a lock file left by an interrupted sync: {lock}")?;
         }
-        println!("sent {}; {} waiting to sync", report.pushed, report.outbox);
-        for e in &report.errors {
+        writeln!(out, "sent {}; {} waiting to sync", report.pushed, report.outbox)?;
+        // The first error is what exit.rs prints for a local failure; the others here.
+        for e in report.errors.iter().skip(usize::from(report.exit_code() == 2)) {
             eprintln!("error: {}", e.message);
         }
     }
-    Ok(ExitCode::from(u8::try_from(report.exit_code()).unwrap_or(2)))
+    match report.exit_code() {
+        0 => Ok(Outcome::Success),
+        1 => Ok(Outcome::Problems),
+        _ => Err(anyhow::anyhow!(report.error().map(|e| e.message.clone()).unwrap_or_default())),
+    }
 }
 
 fn short(commit: &str) -> &str {
     &commit[..commit.len().min(10)]
 }
 
-fn fail(json: bool, e: &sync::SyncError, code: u8) -> anyhow::Result<ExitCode> {
+/// Reports a sync that could not run: exit 1 when the remote is at fault, 2 otherwise.
+fn fail(out: &mut impl std::io::Write, json: bool, e: sync::SyncError) -> anyhow::Result<Outcome> {
     if json {
-        let out = serde_json::json!({
+        let value = serde_json::json!({
             "fetched": false, "fast_forwarded": false, "pushed": 0, "outbox": null, "needs_update": [],
             "error": { "code": e.code(), "message": e.to_string() },
         });
-        println!("{out}");
-    } else {
-        eprintln!("error: {e}");
+        writeln!(out, "{value}")?;
     }
-    Ok(ExitCode::from(code))
+    if e.is_remote() {
+        eprintln!("error: {e}");
+        return Ok(Outcome::Problems);
+    }
+    Err(e.into())
 }

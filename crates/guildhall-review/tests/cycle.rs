@@ -3,7 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use guildhall_review::{ChangeKind, ChangelogFilter, Review, ReviewError, Rollback, Status};
+use guildhall_review::{
+    ChangeKind, ChangelogFilter, CommentAction, Review, ReviewError, Rollback, Status, VersionChange,
+};
 
 const CONFIG: &str = r#"name = "Test hub"
 [[members]]
@@ -105,7 +107,7 @@ fn propose_review_publish_and_history() {
     assert_eq!(v.proposal.as_deref(), Some("1"));
     assert_eq!(v.reason, "Named the calls.");
     assert!(v.reviewed_on.is_some() && !v.self_approved);
-    assert_eq!(history[1].change, "added");
+    assert_eq!(history[1].change, VersionChange::Added);
 
     let diff = bob.diff("retry", &history[1].commit, None).expect("diff");
     assert!(diff.contains("-Calls fail.") && diff.contains("+HTTP calls fail sometimes."), "{diff}");
@@ -187,7 +189,7 @@ fn self_approval_only_when_allowed_and_then_recorded() {
         .expect("m")
         .to_string();
     assert!(message.contains("Self-approved: yes"), "{message}");
-    assert_eq!(carol.proposal(&p.id).expect("p").comments.last().expect("c").action, "self-approved");
+    assert_eq!(carol.proposal(&p.id).expect("p").comments.last().expect("c").action, CommentAction::SelfApproved);
 }
 
 #[test]
@@ -291,4 +293,46 @@ fn a_hub_inside_another_repository_is_refused() {
     git2::Repository::init(dir.path()).expect("outer");
     fs::create_dir(dir.path().join("content")).expect("mkdir");
     assert!(matches!(Review::open(&dir.path().join("content")), Err(ReviewError::NotRepositoryRoot { .. })));
+}
+
+/// A locked `main` (a `refs/heads/main.lock` left by another git process) is "main moved", a
+/// refusal to try again, whether an approval or an admin's direct rollback publishes: both go
+/// through one publish sequence. It used to be an internal error in the direct rollback.
+#[test]
+fn a_locked_main_is_main_moved_for_approve_and_direct_rollback() {
+    let dir = hub("");
+    let root = dir.path();
+    let lock = root.join(".git/refs/heads/main.lock");
+    let alice = as_user(root, "alice");
+    write(root, "patterns/retry.md", "---\ntitle: Retry\n---\n## Problem\n\nWorse.\n");
+    let p = alice.propose(&f("patterns/retry.md"), "Worse", "", None).expect("propose");
+
+    let bob = as_user(root, "bob");
+    let before = main_id(root);
+    fs::write(&lock, "").expect("lock main");
+    let e = bob.approve(&p.id, "").expect_err("main is locked");
+    assert!(matches!(e, ReviewError::MainMoved), "{e}");
+    assert!(e.is_refusal());
+    assert_eq!(main_id(root), before);
+    assert_eq!(bob.proposal(&p.id).expect("proposal").status, Status::Open);
+    // Reopening (which finishes or forgets interrupted publishes) leaves it open too.
+    assert_eq!(as_user(root, "bob").proposal(&p.id).expect("proposal").status, Status::Open);
+    fs::remove_file(&lock).expect("unlock");
+    bob.approve(&p.id, "").expect("approve once unlocked");
+    assert!(main_file(root, "patterns/retry.md").contains("Worse."));
+
+    let carol = as_user(root, "carol");
+    let first = carol.history("retry").expect("history").last().expect("first").commit.clone();
+    let before = main_id(root);
+    fs::write(&lock, "").expect("lock main");
+    let e = carol.rollback("retry", &first, "", true).expect_err("main is locked");
+    assert!(matches!(e, ReviewError::MainMoved), "{e}");
+    assert!(e.is_refusal());
+    assert_eq!(main_id(root), before);
+    assert!(fs::read_to_string(root.join("patterns/retry.md")).expect("read").contains("Worse."));
+    fs::remove_file(&lock).expect("unlock");
+    let Rollback::Published(_) = carol.rollback("retry", &first, "", true).expect("direct once unlocked") else {
+        panic!("direct")
+    };
+    assert!(main_file(root, "patterns/retry.md").contains("Calls fail."));
 }
