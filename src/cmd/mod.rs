@@ -72,4 +72,6 @@ commands! {
     Export(export),
     Import(import),
     Eval(eval),
+    Clone(clone),
+    Sync(sync),
 }

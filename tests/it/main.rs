@@ -14,3 +14,4 @@ mod sanitize;
 mod search_publish;
 mod serve;
 mod starter_content;
+mod sync_cli;

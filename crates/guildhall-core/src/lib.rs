@@ -74,6 +74,7 @@ pub use guildhall_review::{
 };
 pub use guildhall_store::{Note, PersonalData, Profile, StoreError, Timestamp, ZeroResultQuery};
 use guildhall_store::{Store, StoreOptions};
+pub use guildhall_sync as sync;
 
 /// How a hub is opened.
 #[derive(Debug, Clone, Default)]
