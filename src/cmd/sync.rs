@@ -29,7 +29,7 @@ pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
                     writeln!(out, "main: {} ahead, {} behind the last fetch", s.ahead, s.behind)?;
                     writeln!(out, "{} {} waiting to sync", s.outbox, if s.outbox == 1 { "change" } else { "changes" })?;
                     match s.last_sync {
-                        Some(at) => writeln!(out, "last sync: {}", guildhall_core::review::rfc3339(at))?,
+                        Some(at) => writeln!(out, "last sync: {}", guildhall_core::rfc3339(at))?,
                         None => writeln!(out, "last sync: never")?,
                     }
                     if let Some(e) = s.last_error {

@@ -2,6 +2,8 @@
 //! nothing but the result on a pipe). The transport itself is tested against real servers in
 //! crates/guildhall-sync.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::Command;
 
