@@ -11,7 +11,7 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use guildhall_core::Error;
+use guildhall_core::{Error, ErrorClass};
 
 /// How a command that ran to the end went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,22 +36,13 @@ pub enum Class {
     Failed,
 }
 
-/// Classifies one core error. This is the only function that knows the core's error variants:
-/// when the core classifies its own errors, this becomes a mapping of that classification.
+/// Maps the core's one classification ([`guildhall_core::Error::problem`]) to the CLI's words:
+/// a missing id is `NotFound`, any other 4xx-class refusal `Refused`, and the rest `Failed`.
 pub fn classify(e: &Error) -> Class {
-    use guildhall_core::StoreError as S;
-    match e {
-        Error::UnknownDocument { .. } | Error::UnknownDraft(_) => Class::NotFound,
-        Error::NotCompleted { .. } => Class::Refused,
-        Error::Review(r) if r.is_refusal() => Class::Refused,
-        Error::Store(
-            S::ImportNotJson(_)
-            | S::ImportWrongFormat { .. }
-            | S::ImportUnsupportedVersion { .. }
-            | S::ImportInvalid { .. }
-            | S::ImportRejected { .. }
-            | S::InvalidInput { .. },
-        ) => Class::Refused,
+    let class = e.problem().class();
+    match class {
+        ErrorClass::NotFound => Class::NotFound,
+        _ if class.is_refusal() => Class::Refused,
         _ => Class::Failed,
     }
 }

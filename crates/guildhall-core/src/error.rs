@@ -111,20 +111,21 @@ impl ErrorClass {
         }
     }
 
-    /// The CLI's exit code: 1 when the action was refused (unknown id, permission, state,
-    /// content), 2 for bad usage and failures.
+    /// The CLI's exit code: 1 when the request was refused (bad input, unknown id, permission,
+    /// state, content: every 4xx), 2 when it could not be carried out (every 5xx).
     pub fn exit_code(self) -> u8 {
         match self {
-            ErrorClass::NotFound | ErrorClass::Forbidden | ErrorClass::Conflict | ErrorClass::Unprocessable => 1,
             ErrorClass::Input
             | ErrorClass::TooLarge
-            | ErrorClass::Unavailable
-            | ErrorClass::Damaged
-            | ErrorClass::Internal => 2,
+            | ErrorClass::NotFound
+            | ErrorClass::Forbidden
+            | ErrorClass::Conflict
+            | ErrorClass::Unprocessable => 1,
+            ErrorClass::Unavailable | ErrorClass::Damaged | ErrorClass::Internal => 2,
         }
     }
 
-    /// Whether the action was refused (rather than asked wrongly or failed).
+    /// Whether the request was refused (rather than failed).
     pub fn is_refusal(self) -> bool {
         self.exit_code() == 1
     }
@@ -410,6 +411,8 @@ mod tests {
         assert_eq!(s.problem().code, ErrorCode::SelfReview);
         assert_eq!(a.problem().code, ErrorCode::NotAuthor);
         assert!([p, s, a].iter().all(|e| e.problem().class() == ErrorClass::Forbidden && e.exit_code() == 1));
+        let damaged = Error::Damaged { message: "x".into(), hint: "y".into() };
+        assert_eq!(damaged.exit_code(), 2);
     }
 
     #[test]
