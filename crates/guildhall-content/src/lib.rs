@@ -36,6 +36,7 @@ mod front_matter;
 mod glossary;
 mod load;
 mod model;
+mod placeholder;
 mod render;
 mod scan;
 
@@ -51,5 +52,6 @@ pub use model::{
     Audience, Better, CaseStudyFields, Checkpoint, Document, Fit, GuideFields, Kind, KindFields, Meta, Metric,
     PathFields, PatternFields, Risk, Step, TermFields, fnv1a64,
 };
+pub use placeholder::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, placeholders_in};
 pub use render::{ID_PREFIX, RenderOptions, Rendered, Renderer, escape};
 pub use scan::{Heading, LinkRef, LinkStyle, Outline, Segment, plain_text, slug};
