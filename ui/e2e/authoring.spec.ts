@@ -3,7 +3,7 @@
 // (an author who is a citizen developer, a reviewer who is a mentor) switched with `git config`.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { AXE_SOURCE, AXE_TAGS, ADMIN, AUTHOR, AuthoringHub, REVIEWER, watchConsole } from './helpers';
+import { AXE_SOURCE, AXE_TAGS, ADMIN, AUTHOR, AuthoringHub, REVIEWER, pasteText, watchConsole } from './helpers';
 
 const TITLE = 'Faster expense claims';
 const DOC = 'faster-expense-claims';
@@ -84,7 +84,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
     // A glossary mention is highlighted as on published pages; a broken wikilink is an error on
     // its line, listed under Problems and marked in the gutter.
     const draft = `${(await text(page)).trimEnd()}\n\nClaims now retry with jitter. See [[no-such-pattern]].\n`;
-    await editor(page).fill(draft);
+    await pasteText(page, draft);
     await expect(preview(page).locator('a.term', { hasText: /jitter/i }).first()).toBeVisible();
     const broken = problemsList(page).getByRole('button', { name: /Error.*no-such-pattern/ });
     await expect(broken).toBeVisible();
@@ -112,7 +112,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await expect(problemsList(page).getByRole('button', { name: /placeholder ‹Your mentor's name›/ })).toBeVisible();
 
     // Writing them and fixing the link clears the problems.
-    await editor(page).fill(fillPlaceholders(draft.replace('[[no-such-pattern]]', '[[retry-with-backoff]]')));
+    await pasteText(page, fillPlaceholders(draft.replace('[[no-such-pattern]]', '[[retry-with-backoff]]')));
     await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
     await expect(page.getByText('Ready to propose')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Propose…' })).toHaveAttribute('aria-disabled', 'false');
@@ -204,7 +204,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await expect(page.getByLabel('Why this change')).toHaveValue('Finance asked for the before/after figures to be shared.');
     const before = await text(page);
     expect(before).toMatch(/^department: .*$/m);
-    await editor(page).fill(before.replace(/^department: .*$/m, 'department: Finance'));
+    await pasteText(page, before.replace(/^department: .*$/m, 'department: Finance'));
     await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
     await page.keyboard.press('Control+s');
     await expect(page.getByRole('status').filter({ hasText: /^Saved$/ })).toBeVisible();
@@ -269,7 +269,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
     await page.getByRole('link', { name: 'Edit this page' }).click();
     await expect(page).toHaveURL(/#\/write\?draft=/);
     await expect(page.getByLabel('Title of the change')).toHaveValue(`Update ${TITLE}`);
-    await editor(page).fill((await text(page)).replace('department: Finance', 'department: Finance and Procurement'));
+    await pasteText(page, (await text(page)).replace('department: Finance', 'department: Finance and Procurement'));
     await page.getByLabel('Why this change').fill('Procurement joined the project.');
     await expect(problemsList(page).getByRole('status')).toHaveText(/^0 errors/);
     await page.getByRole('button', { name: 'Propose…' }).click();
@@ -342,7 +342,7 @@ test.describe.serial('draft → propose → changes requested → revise → app
       // The editor with a draft open, problems listed and the preview rendered.
       await page.goto(`${hub.url}/#/write?doc=${DOC}`);
       await expect(page).toHaveURL(/#\/write\?draft=/);
-      await editor(page).fill((await text(page)) + '\nSee [[missing-page]].\n');
+      await pasteText(page, (await text(page)) + '\nSee [[missing-page]].\n');
       await expect(problemsList(page).getByRole('button', { name: /missing-page/ })).toBeVisible();
       expect(await axe(page), `write-draft (${theme})`).toEqual([]);
       await page.screenshot({ path: `test-results/screens/write-draft-${theme}.png`, fullPage: true });

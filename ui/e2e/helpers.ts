@@ -62,6 +62,22 @@ export async function axeViolations(page: Page, what = ''): Promise<string[]> {
     .map((v) => `${what ? `${what}: ` : ''}${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }
 
+/**
+ * Replaces the Markdown editor's whole text as a person pasting would (select all, paste).
+ * Playwright's `fill` on a content-editable goes through the browser's own editing, which writes
+ * inline styles the CSP refuses; CodeMirror handles a paste itself.
+ */
+export async function pasteText(page: Page, text: string): Promise<void> {
+  const editor = page.getByRole('textbox', { name: 'Markdown' });
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await editor.evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
 export const SCREENS = [
   ['home', '/#/'],
   ['search', '/#/search?q=retry'],
