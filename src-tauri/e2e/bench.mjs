@@ -13,9 +13,9 @@
 //          (runs after that frame's rendering update); `paint2` (two rAFs, the next frame) is an upper
 //          bound.
 //
-// Tauri's invoke cannot be wrapped (a read-only property), so the IPC share is measured after the
-// typing: each query is sent again through the same `search` command (limit 30, like the search
-// screen) and its round trip timed; "the rest" is keydown -> DOM minus that round trip (routing,
+// The API's share is measured after the typing: each query is sent again to the same search
+// endpoint on the app's `guildhall:` scheme (limit 30, like the search screen) and its round trip
+// timed; "the rest" is keydown -> DOM minus that round trip (routing,
 // the Svelte update, layout).
 //
 // Keystrokes that do not change the query (a trailing space) start no search and are left out.
@@ -148,12 +148,12 @@ try {
   }
 
   const records = (await run('return window.__bench.records.map(r => ({ ...r }))')).filter((r) => r.paint2 !== undefined);
-  // The same queries again, straight through the search command.
+  // The same queries again, straight to the search endpoint.
   const REPLAY = `const done = arguments[arguments.length - 1];
     (async () => { const out = [];
       for (const q of arguments[0]) {
         const t = performance.now();
-        await window.__TAURI_INTERNALS__.invoke('search', { q, limit: 30 });
+        await fetch('guildhall://localhost/api/search?limit=30&q=' + encodeURIComponent(q)).then((r) => r.json());
         out.push(performance.now() - t);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -166,7 +166,7 @@ try {
   row('keystroke -> results painted', part((r) => r.paint - r.t0));
   row('  (upper bound: the next frame)', part((r) => r.paint2 - r.t0));
   row('keydown -> results in the DOM', part((r) => r.dom - r.t0));
-  row('  search command round trip (again)', part((r) => r.rtt));
+  row('  search request round trip (again)', part((r) => r.rtt));
   row('    of which the core search', part((r) => r.core));
   row('  the rest (route, Svelte, layout)', part((r) => r.dom - r.t0 - r.rtt));
   row('results in the DOM -> painted', part((r) => r.paint - r.dom));

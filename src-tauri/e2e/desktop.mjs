@@ -270,7 +270,8 @@ try {
     await s.until('step 3', `return !!document.querySelector('.step-meta')?.textContent.includes('Step 3 of')`, 10000);
     resumeAt = await s.until('the step in the address', STEP_REF, 10000);
     // Where the person is goes to the store asynchronously: wait until the core has it.
-    await s.run(`window.__cur = null; window.__TAURI_INTERNALS__.invoke('get_path', { id: 'start-here' }).then(v => { window.__cur = v.current_step; })`);
+    // (The API as the window reaches it: the app's `guildhall:` scheme, answered in-process.)
+    await s.run(`window.__cur = null; fetch('guildhall://localhost/api/paths/start-here').then(r => r.json()).then(v => { window.__cur = v.current_step; })`);
     const saved = await s.until('the current step saved', 'return window.__cur', 10000);
     if (saved !== resumeAt) throw new Error(`saved ${saved}, shown ${resumeAt}`);
     await s.screenshot('5b-path-partway');

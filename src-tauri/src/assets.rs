@@ -1,8 +1,9 @@
 //! Images of the hub in the webview. Rendered pages link them as `asset/<path>`, relative to the
 //! page, exactly as under `guildhall serve`; in the window that is `tauri://localhost/asset/...`,
 //! which Tauri answers from the app's embedded assets. This wrapper answers those keys from the
-//! hub instead, with the HTTP shell's rules: only files the content loader found inside the hub,
-//! no `.`/`..`/empty segments, and only image types (everything else is refused).
+//! hub instead, by the core's rules ([`Hub::hub_file`], which `guildhall serve` uses too), showing
+//! only what may be shown inline (images); everything else is refused, since the webview cannot
+//! download.
 
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
@@ -63,16 +64,9 @@ impl<R: Runtime> Assets<R> for HubAssets<R> {
     }
 }
 
-/// The bytes of an image of the hub, or `None` for anything the HTTP shell would not show inline.
+/// The bytes of an image of the hub, or `None` for anything not shown inline.
 pub fn hub_image(hub: &Hub, path: &str) -> Option<Vec<u8>> {
-    if path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") || !hub.catalog().has_asset(path) {
-        return None;
-    }
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp") {
-        return None;
-    }
-    std::fs::read(hub.root().join(path)).ok()
+    hub.hub_file(path).ok().filter(|f| f.inline).map(|f| f.bytes)
 }
 
 /// A stand-in while the embedded assets are moved into the wrapper.

@@ -1,59 +1,57 @@
-//! Errors as the UI's client expects them from a command: `{"error": {status, code, message,
-//! suggestions}}`, the same body `guildhall serve` answers plus the status it would have used.
-//! The mapping from core errors is the HTTP shell's own (`guildhall_http::ApiError`), so the two
-//! transports cannot drift apart.
+//! Errors of the desktop shell's own work (opening the hub, saving a certificate) in the API's
+//! error shape, `{"error": {status, code, message, hint?, suggestions?, diagnostics?}}`, built from
+//! the core's one classification ([`guildhall_core::Error::problem`]).
 
-use guildhall_http::ApiError;
+use guildhall_core::{Diagnostic, ErrorCode, Problem};
 use serde::Serialize;
 
-/// A command's error, serialised as the rejection value of `invoke`.
+/// An error as the web UI reads it, from a command or from the `guildhall:` scheme.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommandError {
     pub error: ErrorDetail,
 }
 
-/// What went wrong: the HTTP status `guildhall serve` would answer, a stable code, a message for
-/// people, and ids that look like the one asked for.
+/// What went wrong: the HTTP status `guildhall serve` would answer, a code of the fixed set, a
+/// message for people, and what the code carries.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorDetail {
     pub status: u16,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
-    pub suggestions: Vec<String>,
-    /// The content problems behind an `invalid-content` refusal (omitted when there are none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub diagnostics: Vec<guildhall_core::content::Diagnostic>,
+    pub suggestions: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl CommandError {
-    /// 400 `bad-request`: an argument the HTTP API would also refuse.
-    pub fn bad_request(message: impl Into<String>) -> CommandError {
-        ApiError::bad_request(message).into()
+    /// `internal`: the shell's own work failed (a panic on the worker thread, a file not written).
+    pub fn internal(message: impl Into<String>) -> CommandError {
+        Problem::new(ErrorCode::Internal, message).into()
     }
 
-    /// 500 `internal`: the command itself failed (a panic on the worker thread).
-    pub fn internal(message: impl Into<String>) -> CommandError {
-        CommandError {
-            error: ErrorDetail {
-                status: 500,
-                code: "internal".into(),
-                message: message.into(),
-                suggestions: Vec::new(),
-                diagnostics: Vec::new(),
-            },
-        }
+    /// The problem behind it.
+    pub fn problem(&self) -> Problem {
+        let mut p = Problem::new(self.error.code, self.error.message.clone());
+        p.hint.clone_from(&self.error.hint);
+        p.suggestions.clone_from(&self.error.suggestions);
+        p.diagnostics.clone_from(&self.error.diagnostics);
+        p
     }
 }
 
-impl From<ApiError> for CommandError {
-    fn from(e: ApiError) -> CommandError {
+impl From<Problem> for CommandError {
+    fn from(p: Problem) -> CommandError {
         CommandError {
             error: ErrorDetail {
-                status: e.status,
-                code: e.code.to_string(),
-                message: e.message,
-                suggestions: e.suggestions,
-                diagnostics: e.diagnostics,
+                status: p.class().http_status(),
+                code: p.code,
+                message: p.message,
+                hint: p.hint,
+                suggestions: p.suggestions,
+                diagnostics: p.diagnostics,
             },
         }
     }
@@ -61,7 +59,7 @@ impl From<ApiError> for CommandError {
 
 impl From<guildhall_core::Error> for CommandError {
     fn from(e: guildhall_core::Error) -> CommandError {
-        ApiError::from(e).into()
+        e.problem().into()
     }
 }
 

@@ -1,8 +1,10 @@
 //! Guildhall's desktop shell: the web UI (`ui/dist`, embedded at compile time) in a Tauri window,
-//! calling the core through IPC commands named like the UI client's endpoints.
+//! talking to the HTTP shell's own API router, served in-process through the `guildhall:` URI
+//! scheme ([`protocol`]).
 //!
-//! Nothing here knows about documents, search or progress beyond converting arguments and
-//! errors: every command calls `guildhall_core::Hub`, like the HTTP shell's handlers.
+//! Nothing here knows about documents, search or progress: the shell opens the hub, serves the
+//! API and the hub's images, and does the window's chores (menu, single instance, window state,
+//! saving a certificate into the downloads folder).
 //!
 //! Where things come from:
 //! - the hub: `$GUILDHALL_CONTENT`, else the starter content bundled with the app, else
@@ -20,6 +22,7 @@ mod command_names;
 pub mod commands;
 pub mod error;
 mod menu;
+pub mod protocol;
 pub mod state;
 mod webview;
 
@@ -28,54 +31,11 @@ pub use command_names::COMMANDS;
 pub use error::CommandError;
 pub use state::HubState;
 
-/// Registers the commands: everything a window of the app needs from Rust. Used by [`run`] and by
-/// the tests (with Tauri's mock runtime), so both see exactly the same handlers.
+/// Registers what a window of the app needs from Rust: the API on the `guildhall:` scheme and
+/// the app's own commands. Used by [`run`] and by the tests (with Tauri's mock runtime), so both
+/// see exactly the same handlers.
 pub fn with_commands<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        commands::get_hub,
-        commands::get_governance,
-        commands::list_documents,
-        commands::get_document,
-        commands::get_glossary,
-        commands::glossary_lookup,
-        commands::get_diagnostics,
-        commands::search,
-        commands::get_profile,
-        commands::put_profile,
-        commands::list_bookmarks,
-        commands::put_bookmark,
-        commands::delete_bookmark,
-        commands::get_note,
-        commands::put_note,
-        commands::list_recent,
-        commands::record_view,
-        commands::list_paths,
-        commands::get_path,
-        commands::set_path_step,
-        commands::set_path_current,
-        commands::list_gaps,
-        commands::answer_path_check,
-        commands::get_path_certificate,
-        commands::save_path_certificate,
-        commands::list_templates,
-        commands::list_drafts,
-        commands::create_draft,
-        commands::get_draft,
-        commands::save_draft,
-        commands::delete_draft,
-        commands::preview,
-        commands::propose_draft,
-        commands::get_identity,
-        commands::list_proposals,
-        commands::get_proposal,
-        commands::approve_proposal,
-        commands::request_changes,
-        commands::reject_proposal,
-        commands::get_history,
-        commands::get_diff,
-        commands::rollback,
-        commands::get_changelog,
-    ])
+    protocol::register(builder).invoke_handler(tauri::generate_handler![commands::save_path_certificate])
 }
 
 /// Starts the app and returns when it quits.

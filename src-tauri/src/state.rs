@@ -16,13 +16,21 @@ pub struct HubState {
     data: PathBuf,
     watch: bool,
     hub: OnceCell<Result<Arc<Hub>, CommandError>>,
+    router: OnceCell<guildhall_http::ApiRouter>,
     watcher: Mutex<Option<IndexWatcher>>,
 }
 
 impl HubState {
     /// A hub to open from `content`, with its index and personal store under `data`.
     pub fn new(content: PathBuf, data: PathBuf) -> HubState {
-        HubState { content, data, watch: true, hub: OnceCell::new(), watcher: Mutex::new(None) }
+        HubState {
+            content,
+            data,
+            watch: true,
+            hub: OnceCell::new(),
+            router: OnceCell::new(),
+            watcher: Mutex::new(None),
+        }
     }
 
     /// The same, without watching the content folder (tests).
@@ -37,9 +45,15 @@ impl HubState {
     }
 
     /// The open hub, opening it first if nobody has yet (concurrent callers wait for the one
-    /// opening). A hub that failed to open stays failed: every command answers that error.
+    /// opening). A hub that failed to open stays failed: every request answers that error.
     pub async fn hub(&self) -> Result<Arc<Hub>, CommandError> {
         self.hub.get_or_init(|| self.open()).await.clone()
+    }
+
+    /// The API over the open hub (see [`crate::protocol`]), built once the hub is open.
+    pub async fn router(&self) -> Result<guildhall_http::ApiRouter, guildhall_core::Problem> {
+        let hub = self.hub().await.map_err(|e| e.problem())?;
+        Ok(self.router.get_or_init(|| async move { guildhall_http::api_router(hub) }).await.clone())
     }
 
     /// The hub if it is already open, without waiting.

@@ -122,9 +122,11 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     be(root, "bob");
     let (_, bob) = api.get("/api/identity");
     assert_eq!(bob["may_approve"], json!(["pattern", "case-study", "guide", "asset"]), "{bob}");
+    // #13: a git user who is not in [[members]] is told exactly that (it was `no-identity`, so the
+    // UI told them to set a git identity they already had).
     be(root, "dave");
-    let msg = refused(&api.get("/api/identity"), 403, "no-identity");
-    assert!(msg.contains("git -C") && msg.contains("[[members]]"), "{msg}");
+    let msg = refused(&api.get("/api/identity"), 403, "not-a-member");
+    assert!(msg.contains("dave@example.org> is not a member") && msg.contains("[[members]]"), "{msg}");
 
     // Templates and a draft from one.
     be(root, "alice");
@@ -200,16 +202,16 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     refused(&api.get(&format!("/api/drafts/{id}")), 404, "unknown-draft");
 
     // The author may not approve their own proposal; the view says so.
-    let msg = refused(&api.decide("1", "approve", "ok"), 403, "forbidden");
+    let msg = refused(&api.decide("1", "approve", "ok"), 403, "self-review");
     assert!(msg.contains("own proposal"), "{msg}");
     let (_, view) = api.get("/api/proposals/1");
     assert_eq!((view["can_approve"].as_bool(), view["can_revise"].as_bool()), (Some(false), Some(true)), "{view}");
 
     // Another citizen developer may not review it.
     be(root, "erin");
-    let msg = refused(&api.decide("1", "request-changes", "no"), 403, "forbidden");
+    let msg = refused(&api.decide("1", "request-changes", "no"), 403, "permission");
     assert!(msg.contains("mentor or admin"), "{msg}");
-    refused(&api.decide("1", "reject", "no"), 403, "forbidden");
+    refused(&api.decide("1", "reject", "no"), 403, "permission");
 
     // The mentor sees it in the queue, with the rendered page and a diff.
     be(root, "bob");
@@ -229,7 +231,7 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     let (s, p) = api.decide("1", "request-changes", "Say how you measured.");
     assert_eq!((s, p["status"].as_str()), (200, Some("changes-requested")), "{p}");
     refused(&api.decide("1", "approve", "ok"), 409, "wrong-state");
-    refused(&api.post("/api/drafts", json!({"proposal": "1"})), 403, "forbidden");
+    refused(&api.post("/api/drafts", json!({"proposal": "1"})), 403, "not-author");
     be(root, "alice");
     // Regression: a revision started in the editor kept the title but lost the reason.
     let (s, draft) = api.post("/api/drafts", json!({"proposal": "1"}));
@@ -267,7 +269,7 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     assert_eq!(s, 200, "{p}");
     let term_id = p["id"].as_str().expect("id").to_string();
     be(root, "bob");
-    let msg = refused(&api.decide(&term_id, "approve", "ok"), 403, "forbidden");
+    let msg = refused(&api.decide(&term_id, "approve", "ok"), 403, "permission");
     assert!(msg.contains("needs the role admin"), "{msg}");
     let (_, view) = api.get(&format!("/api/proposals/{term_id}"));
     assert_eq!(view["can_approve"], false);
@@ -289,7 +291,7 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     );
     assert_eq!(s, 200, "{p}");
     let rejected_id = p["id"].as_str().expect("id").to_string();
-    refused(&api.decide(&rejected_id, "reject", "no"), 403, "forbidden");
+    refused(&api.decide(&rejected_id, "reject", "no"), 403, "self-review");
     be(root, "bob");
     let (s, p) = api.decide(&rejected_id, "reject", "Not needed.");
     assert_eq!((s, p["status"].as_str()), (200, Some("rejected")));
@@ -338,7 +340,7 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     let msg = refused(
         &api.post("/api/history/retry/rollback", json!({"version": old, "reason": "Too specific", "direct": true})),
         403,
-        "forbidden",
+        "permission",
     );
     assert!(msg.contains("admin"), "{msg}");
     let (s, proposed) =

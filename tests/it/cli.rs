@@ -1,6 +1,6 @@
 //! The `guildhall` command line: exit codes, formats, defaults and help.
 
-use crate::harness::{fixture_hub, guildhall, guildhall_in, stderr, stdout};
+use crate::harness::{fixture_hub, guildhall, guildhall_in, guildhall_into_closed_pipe, repo_root, stderr, stdout};
 
 #[test]
 fn check_on_a_valid_hub_exits_0() {
@@ -131,4 +131,37 @@ fn a_damaged_index_is_rebuilt_and_says_why() {
     let out = run(&["search", "--json", "backoff"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("no index yet"), "{}", stderr(&out));
+}
+
+#[test]
+fn content_data_and_json_are_accepted_before_and_after_the_command() {
+    let hub = fixture_hub("valid");
+    let hub = hub.to_str().expect("utf-8");
+    for args in [
+        &["--content", hub, "render", "--json", "environment-strategy"][..],
+        &["render", "--content", hub, "--json", "environment-strategy"],
+        &["--json", "render", "environment-strategy", "--content", hub],
+    ] {
+        let out = guildhall(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["reading_minutes"], 1, "{args:?}");
+    }
+    // `--json` is `--format json` for check.
+    let out = guildhall(&["--json", "check", "--content", hub]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["errors"], 0);
+}
+
+/// A reader that goes away (`guildhall ... | head -c 200`) ends the program quietly with status
+/// 0, like any Unix filter: no panic, no "Broken pipe" message.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let (broken, valid) = (fixture_hub("broken"), fixture_hub("valid"));
+    let (broken, valid) = (broken.to_str().expect("utf-8"), valid.to_str().expect("utf-8"));
+    for args in [&["check", "--content", broken][..], &["render", "--content", valid, "--json", "retry-with-backoff"]] {
+        let (status, err) = guildhall_into_closed_pipe(&repo_root(), args);
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+    }
 }

@@ -2,7 +2,7 @@
 //! what the front matter becomes. Review changes with `cargo insta review` (or set
 //! `INSTA_UPDATE=always` once and read the diff).
 
-use guildhall_core::content::{Catalog, Date, LoadOptions, RenderOptions};
+use guildhall_content::{Catalog, Date, LoadOptions, RenderOptions};
 
 use crate::harness::fixture_hub;
 

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use guildhall_core::content::{Assets, Catalog, LoadOptions, RenderOptions, SourceFile};
+use guildhall_content::{Assets, Catalog, LoadOptions, RenderOptions, SourceFile};
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -65,4 +65,22 @@ pub fn within<T: Send + 'static>(secs: u64, what: &str, f: impl FnOnce() -> T + 
         Ok(v) => v,
         Err(_) => panic!("{what}: still running after {secs} s (a hang), or it panicked"),
     }
+}
+
+/// Runs `guildhall` with standard output connected to a pipe whose reading end is already closed
+/// (as in `guildhall ... | head -c 0` when `head` has gone): every write to it fails with
+/// `EPIPE`. Returns the exit status and standard error.
+pub fn guildhall_into_closed_pipe(dir: &Path, args: &[&str]) -> (std::process::ExitStatus, String) {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_guildhall"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("GUILDHALL_CONTENT")
+        .env_remove("GUILDHALL_DATA")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run guildhall");
+    (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
 }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use guildhall_core::content::{Catalog, Code, LoadOptions, RenderOptions};
+use guildhall_content::{Catalog, Code, LoadOptions, RenderOptions};
 
 use crate::harness::{catalog, within};
 

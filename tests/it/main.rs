@@ -1,6 +1,7 @@
 //! Guildhall's integration tests: one test binary (fast to link), one module per area, and a
 //! fixture harness over the hubs in `tests/fixtures/hubs/`.
 
+mod architecture;
 mod authoring_api;
 mod cli;
 mod fixtures;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use crate::harness::{guildhall_in, stderr, stdout};
+use crate::harness::{guildhall_in, guildhall_into_closed_pipe, stderr, stdout};
 
 const CONFIG: &str = "name = \"Review hub\"\n\
 [[members]]\nname = \"Alice Author\"\nemail = \"alice@example.org\"\nroles = [\"citizen-developer\"]\n\
@@ -195,4 +195,23 @@ fn check_proposal_survives(root: &Path, id: &str, what: &str) {
     assert!(
         assert_main_consistent(root).contains(&std::fs::read_to_string(root.join("patterns/retry.md")).expect("wt"))
     );
+}
+
+/// `guildhall propose ... --json | head -c 200` used to panic with "failed printing to stdout:
+/// Broken pipe" after the proposal was made. Now it ends quietly, and the proposal stands.
+#[test]
+fn propose_into_a_closed_pipe_ends_quietly_and_the_proposal_stands() {
+    let dir = hub();
+    let root = dir.path();
+    std::fs::write(root.join("patterns/retry.md"), "---\ntitle: Retry\n---\nPiped.\n").expect("edit");
+    set_user(root, "alice");
+    let (status, err) = guildhall_into_closed_pipe(
+        root,
+        &["propose", "--content", ".", "patterns/retry.md", "--title", "Piped", "--json"],
+    );
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    let shown = run_as(root, "bob", &["review", "--content", ".", "1", "--json"], &[]);
+    let p: serde_json::Value = serde_json::from_str(&stdout(&shown)).expect("json");
+    assert_eq!(p["title"], "Piped", "{}", stderr(&shown));
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use guildhall_core::content::{Catalog, LoadOptions, RenderOptions};
+use guildhall_content::{Catalog, LoadOptions, RenderOptions};
 
 use crate::harness::{catalog, render_all, repo_root};
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use guildhall_core::content::{Catalog, Date, Document, Kind, KindFields, LoadOptions};
+use guildhall_content::{Catalog, Date, Document, Kind, KindFields, LoadOptions};
 
 use crate::harness::repo_root;
 
@@ -32,11 +32,11 @@ fn checks_clean_with_no_errors_and_no_orphans() {
 #[test]
 fn has_the_promised_amount_of_content() {
     let c = starter();
-    assert!(of_kind(&c, Kind::Term).len() >= 100, "terms: {}", of_kind(&c, Kind::Term).len());
-    assert!(of_kind(&c, Kind::Pattern).len() >= 25);
+    assert!(of_kind(&c, Kind::Term).len() >= 130, "terms: {}", of_kind(&c, Kind::Term).len());
+    assert!(of_kind(&c, Kind::Pattern).len() >= 30, "patterns: {}", of_kind(&c, Kind::Pattern).len());
     assert!(of_kind(&c, Kind::CaseStudy).len() >= 10);
     assert_eq!(of_kind(&c, Kind::Path).len(), 6);
-    assert!(of_kind(&c, Kind::Guide).len() >= 12);
+    assert!(of_kind(&c, Kind::Guide).len() >= 30, "guides: {}", of_kind(&c, Kind::Guide).len());
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn training_paths_are_ordered_and_complete() {
     for id in expected {
         let d = c.get(id).unwrap_or_else(|| panic!("path {id} is missing"));
         let p = d.path_fields().expect("a path");
-        assert!((6..=12).contains(&p.steps.len()), "{id}: {} steps", p.steps.len());
+        assert!((6..=16).contains(&p.steps.len()), "{id}: {} steps", p.steps.len());
         assert!(p.steps.iter().any(|s| s.check.is_some()), "{id}: no checkpoint");
         prereqs.insert(id, p.prerequisites.iter().map(String::as_str).collect());
     }
@@ -183,8 +183,158 @@ fn the_required_guides_exist() {
         "community-charter",
         "choosing-low-code-or-code",
         "glossary-style-guide",
+        // Second edition (#17).
+        "rules-at-a-glance",
+        "risk-tier-matrix",
+        "licensing-and-cost",
+        "ai-assistants-and-agents",
+        "inactive-apps-lifecycle",
+        "privacy-operations",
+        "personal-data-breach-playbook",
+        "business-continuity",
+        "adopting-this-starter-hub",
+        "sources",
     ] {
         assert_eq!(c.get(id).map(Document::kind), Some(Kind::Guide), "guide {id}");
+    }
+}
+
+/// One rule set: `guides/rules-at-a-glance.md` holds a small machine-readable rule table in its
+/// front matter. Every rule is stated, word for word, on that page and on every page that covers it
+/// (so two policy pages cannot give two answers to the same question), and every self-check in
+/// every path is tied to the rule or fact that answers it: the sentence must be on the page the
+/// step links to, and the answer must agree with it.
+#[test]
+fn policy_pages_and_self_checks_agree_with_the_rule_table() {
+    let c = starter();
+    let table = c.get("rules-at-a-glance").expect("guides/rules-at-a-glance.md");
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").replace('’', "'");
+    let text_of = |id: &str| c.get(id).map(|d| norm(&d.plain_text())).unwrap_or_else(|| panic!("no page {id}"));
+    let table_text = text_of("rules-at-a-glance");
+    let mut problems = Vec::new();
+    let mut governed: HashMap<String, String> = HashMap::new();
+    for list in ["rules", "facts"] {
+        let entries = table.meta.extra.get(list).and_then(|v| v.as_array()).unwrap_or_else(|| panic!("no `{list}`"));
+        assert!(!entries.is_empty(), "`{list}` is empty");
+        for e in entries {
+            let id = e["id"].as_str().expect("id");
+            let settings = c.hub_settings().expect("the starter hub has a guildhall.toml");
+            let says = norm(&settings.expand_plain(e["says"].as_str().expect("says")));
+            if list == "rules" && !table_text.contains(&says) {
+                problems.push(format!("rule {id} is not stated on rules-at-a-glance itself"));
+            }
+            for page in e["stated_in"].as_array().expect("stated_in") {
+                let page = page.as_str().expect("id");
+                if !text_of(page).contains(&says) {
+                    problems.push(format!("rule {id}: {page} does not state, word for word: {says}"));
+                }
+            }
+            for check in e.get("checks").and_then(|v| v.as_array()).into_iter().flatten() {
+                let check = check.as_str().expect("path/ref");
+                if let Some(other) = governed.insert(check.to_string(), says.clone()) {
+                    problems.push(format!("{check} is claimed by two rules: {other} / {says}"));
+                }
+            }
+        }
+    }
+    let stop: HashSet<&str> = [
+        "with", "that", "this", "your", "from", "they", "have", "been", "into", "only", "when", "what", "will", "does",
+        "each", "after", "before",
+    ]
+    .into();
+    let content_words = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|ch: char| !ch.is_alphanumeric() && ch != '\'')
+            .map(|w| w.trim_matches('\'').trim_end_matches("'s").to_string())
+            .filter(|w| w.chars().count() >= 4 && !stop.contains(w.as_str()))
+            .collect()
+    };
+    let mut checks = 0;
+    for d in of_kind(&c, Kind::Path) {
+        for step in &d.path_fields().expect("path").steps {
+            let Some(check) = &step.check else { continue };
+            checks += 1;
+            let key = format!("{}/{}", d.id, step.target);
+            let Some(says) = governed.remove(&key) else {
+                problems.push(format!("{key}: the self-check is not listed under any rule or fact of the rule table"));
+                continue;
+            };
+            if !text_of(&step.target).contains(&says) {
+                problems.push(format!("{key}: the step's page does not state the rule: {says}"));
+            }
+            let (answer, rule) = (check.answer.to_lowercase(), says.to_lowercase());
+            let rule_words = content_words(&rule);
+            let unsupported: Vec<String> = content_words(&answer)
+                .into_iter()
+                .filter(|w| {
+                    let stem: String = w.chars().take(5).collect();
+                    !rule_words.iter().any(|r| r == w || (stem.chars().count() == 5 && r.starts_with(&stem)))
+                })
+                .collect();
+            if !rule.contains(&answer) && (!unsupported.is_empty() || content_words(&answer).is_empty()) {
+                problems.push(format!(
+                    "{key}: the answer {:?} is not what the rule says ({unsupported:?}): {says}",
+                    check.answer
+                ));
+            }
+        }
+    }
+    problems.extend(governed.keys().map(|k| format!("the rule table names a self-check that does not exist: {k}")));
+    assert!(checks >= 15, "only {checks} self-checks");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Plain definitions, read together, score at least 60 on the Flesch reading-ease scale (plain
+/// English), and none is longer than 30 words.
+#[test]
+fn plain_definitions_are_easy_to_read() {
+    fn syllables(w: &str) -> usize {
+        let w = w.to_lowercase();
+        let mut n = 0;
+        let mut prev_vowel = false;
+        for ch in w.chars() {
+            let v = "aeiouy".contains(ch);
+            if v && !prev_vowel {
+                n += 1;
+            }
+            prev_vowel = v;
+        }
+        if w.ends_with('e') && !w.ends_with("le") && n > 1 {
+            n -= 1;
+        }
+        n.max(1)
+    }
+    let c = starter();
+    let (mut words, mut sentences, mut syl) = (0usize, 0usize, 0usize);
+    let mut long = Vec::new();
+    for (doc, t) in c.terms() {
+        let ws: Vec<&str> = t
+            .plain
+            .split(|ch: char| !(ch.is_alphabetic() || ch == '\'' || ch == '’'))
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .collect();
+        if ws.len() > 30 {
+            long.push(format!("{}: {} words", doc.path, ws.len()));
+        }
+        words += ws.len();
+        sentences += 1;
+        syl += ws.iter().map(|w| syllables(w)).sum::<usize>();
+    }
+    let ease = 206.835 - 1.015 * words as f64 / sentences as f64 - 84.6 * syl as f64 / words as f64;
+    assert!(ease >= 60.0, "plain definitions read at {ease:.1}; rewrite the longest ones in shorter words");
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
+
+/// Every path has a hands-on step (a guide with `category: exercise`), not only reading.
+#[test]
+fn every_path_has_a_hands_on_step() {
+    let c = starter();
+    for d in of_kind(&c, Kind::Path) {
+        let hands_on = d.path_fields().expect("path").steps.iter().any(|s| {
+            c.get(&s.target)
+                .is_some_and(|t| matches!(&t.fields, KindFields::Guide(g) if g.category.as_deref() == Some("exercise")))
+        });
+        assert!(hands_on, "{}: no hands-on step (a guide with category: exercise)", d.path);
     }
 }
 

@@ -358,12 +358,14 @@ test.describe.serial('draft → propose → changes requested → revise → app
     });
   }
 
-  test('someone who is not a member is told how to become one', async ({ page }) => {
+  // #13: a git user outside [[members]] was told to set the git identity they already had.
+  test('someone who is not a member is told exactly that, and how to become one', async ({ page }) => {
     hub.actAs({ name: 'Mallory Visitor', email: 'mallory@example.org' });
     try {
       await page.goto(`${hub.url}/#/write`);
       const alert = page.getByRole('alert');
-      await expect(alert).toContainText('Guildhall does not know who you are yet');
+      await expect(alert).toContainText('You are not a member of this hub yet.');
+      await expect(alert).not.toContainText('does not know who you are');
       await expect(alert).toContainText('mallory@example.org');
       await expect(alert).toContainText('[[members]]');
       await expect(page.getByRole('button', { name: /^Start/ })).toHaveCount(0);

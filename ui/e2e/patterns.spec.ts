@@ -33,3 +33,25 @@ test('a pattern page shows related patterns, terms and the case studies that use
   await expect(page.getByRole('region', { name: 'Case studies that used this pattern' })).toContainText(study.title);
   await expect(page.getByRole('region', { name: 'Terms on this page' })).toBeVisible();
 });
+
+// The backlinks endpoint (#13's demonstration): each linking page, and the section the link is in.
+test('a page says where it is linked from, down to the section of each link', async ({ page, request }) => {
+  const links = (await (await request.get('/api/documents/retry-with-backoff/backlinks')).json()) as Array<{
+    from: { id: string; title: string };
+    places: Array<{ heading: string | null; heading_slug: string | null }>;
+  }>;
+  const from = links.find((l) => l.places.some((p) => p.heading));
+  expect(from, JSON.stringify(links)).toBeTruthy();
+  const place = from!.places.find((p) => p.heading)!;
+  await page.goto('/#/doc/retry-with-backoff');
+  const region = page.getByRole('region', { name: 'Linked from' });
+  const item = region
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('link', { name: from!.from.title, exact: true }) });
+  await expect(item).toHaveCount(1);
+  const section = item.getByRole('link', { name: place.heading!, exact: true });
+  await expect(section).toHaveAttribute('href', `#/doc/${from!.from.id}?section=gh-${place.heading_slug}`);
+  await section.click();
+  await expect(page).toHaveURL(new RegExp(`#/doc/${from!.from.id}\\?section=gh-`));
+  await expect(page.locator(`#gh-${place.heading_slug}`)).toBeFocused();
+});

@@ -68,7 +68,7 @@ test('opening a result logs the query it came from', async ({ page }) => {
 
 test('plain words find the engineering terms: "also searched" line', async ({ page }) => {
   await page.goto('/#/search?q=' + encodeURIComponent('try again later'));
-  await expect(page.getByText(/^Also searched:/)).toBeVisible();
+  await expect(page.getByText(/^Also looked for:/)).toBeVisible();
   await expect(page.locator('#search-results li').first()).toBeVisible();
 });
 

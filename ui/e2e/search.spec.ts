@@ -67,7 +67,8 @@ test('command palette: Ctrl+K opens it, arrows move, Enter goes, Esc closes', as
   await input.pressSequentially('gloss');
   const option = dialog.getByRole('option', { name: 'Go to Glossary' });
   await expect(option).toBeVisible();
-  // Wait for the search hits (listed first), so the list no longer changes under the arrow keys.
+  // Wait for the search hits (listed after the screen the query names), so the list no longer
+  // changes under the arrow keys.
   await expect(dialog.locator('[id^="palette-hit-"]').first()).toBeVisible();
   // Move the active option to "Go to Glossary" with the arrow keys.
   for (let i = 0; i < 12 && (await option.getAttribute('aria-selected')) !== 'true'; i++) await page.keyboard.press('ArrowDown');

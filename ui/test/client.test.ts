@@ -8,7 +8,8 @@ import {
   dispositionFilename,
   ENDPOINTS,
   httpTransport,
-  tauriTransport,
+  desktopApiBase,
+  desktopTransport,
 } from '../src/api/client';
 
 function jsonResponse(status: number, body: unknown): Response {
@@ -30,7 +31,7 @@ describe('paths and queries', () => {
     expect(buildQuery(['q', 'kind', 'limit'], { q: 'retry later', kind: '', limit: 5 })).toBe('?q=retry+later&limit=5');
     expect(buildQuery(['q'], {})).toBe('');
   });
-  it('names every Tauri command in snake_case', () => {
+  it('names every endpoint in snake_case', () => {
     for (const name of Object.keys(ENDPOINTS)) expect(name).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 });
@@ -111,41 +112,43 @@ describe('HTTP transport', () => {
   });
 });
 
-describe('Tauri transport', () => {
-  it('invokes the command named like the endpoint, with the same arguments', async () => {
+describe('desktop transport', () => {
+  it('fetches the same paths from the app scheme, and invokes only the desktop commands', async () => {
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => new Response('{"id":"guides/a"}', { status: 200 }));
     const invoke = vi.fn(async () => ({ ok: true }));
-    const api = createClient(tauriTransport(invoke));
+    const api = createClient(desktopTransport(invoke, 'guildhall://localhost', fetch as unknown as typeof globalThis.fetch));
     await api.document('guides/a');
-    await api.search({ q: 'retry', limit: 3 });
-    await api.saveProfile({ display_name: 'A', role: 'mentor', glossary_view: 'plain', theme: 'dark', language: 'en-GB' });
     await api.setStepDone('start-here', 'welcome', true);
-    expect(invoke.mock.calls).toEqual([
-      ['get_document', { id: 'guides/a' }],
-      ['search', { q: 'retry', limit: 3 }],
-      ['put_profile', { profile: { display_name: 'A', role: 'mentor', glossary_view: 'plain', theme: 'dark', language: 'en-GB' } }],
-      ['set_path_step', { id: 'start-here', body: { step: 'welcome', done: true } }],
+    expect(fetch.mock.calls.map(([url, init]) => [url, init?.method, init?.body])).toEqual([
+      ['guildhall://localhost/api/documents/guides%2Fa', 'GET', undefined],
+      ['guildhall://localhost/api/paths/start-here/steps', 'POST', '{"step":"welcome","done":true}'],
     ]);
+    expect(invoke).not.toHaveBeenCalled();
   });
 
-  it('maps command errors and unknown commands', async () => {
-    const err = createClient(
-      tauriTransport(async () => { throw { error: { code: 'unknown-document', message: 'no', suggestions: ['x'] } }; }),
+  it('answers errors of the API and of desktop commands alike', async () => {
+    const fetch = vi.fn(
+      async () =>
+        new Response('{"error":{"code":"not-a-member","message":"dave is not a member"}}', {
+          status: 403,
+          headers: { 'content-type': 'application/json' },
+        }),
     );
-    await expect(err.document('y')).rejects.toMatchObject({ status: 404, code: 'unknown-document', suggestions: ['x'] });
-    const missing = createClient(tauriTransport(async () => { throw 'command list_paths not found'; }));
-    const e = (await missing.paths().catch((x: unknown) => x)) as ApiError;
-    expect(e.missingEndpoint).toBe(true);
+    const api = createClient(desktopTransport(async () => null, 'guildhall://localhost', fetch as unknown as typeof globalThis.fetch));
+    await expect(api.identity()).rejects.toMatchObject({ status: 403, code: 'not-a-member' });
+    const failing = createClient(
+      desktopTransport(async () => { throw { error: { status: 409, code: 'not-completed', message: 'no' } }; }, ''),
+    );
+    await expect(failing.saveCertificate('p', 'html')).rejects.toMatchObject({ status: 409, code: 'not-completed' });
+    const broken = createClient(desktopTransport(async () => { throw 'command not allowed'; }, ''));
+    await expect(broken.saveCertificate('p', 'html')).rejects.toMatchObject({ status: 500, code: 'ipc' });
   });
 
-  it('drops an answer that arrives after the request was aborted', async () => {
-    const ctrl = new AbortController();
-    const api = createClient(tauriTransport(async () => { ctrl.abort(); return {}; }));
-    await expect(api.search({ q: 'x' }, ctrl.signal)).rejects.toMatchObject({ name: 'AbortError' });
-  });
-
-  it('is chosen when __TAURI_INTERNALS__ is present', () => {
+  it('is chosen when __TAURI_INTERNALS__ is present, on the scheme Tauri gives the platform', () => {
     expect(detectTransport({}).kind).toBe('http');
     expect(detectTransport({ __TAURI_INTERNALS__: { invoke: async () => null } }).kind).toBe('tauri');
+    expect(desktopApiBase('tauri:')).toBe('guildhall://localhost');
+    expect(desktopApiBase('http:')).toBe('http://guildhall.localhost');
   });
 });
 
@@ -165,7 +168,7 @@ describe('certificate files', () => {
 
   it('in the desktop app saving goes to the desktop-only command', async () => {
     const invoke = vi.fn(async () => ({ filename: 'p-certificate.json', path: '/home/a/Downloads/p-certificate.json' }));
-    const api = createClient(tauriTransport(invoke));
+    const api = createClient(desktopTransport(invoke, 'guildhall://localhost'));
     expect(await api.saveCertificate('p', 'json')).toEqual({ filename: 'p-certificate.json', path: '/home/a/Downloads/p-certificate.json' });
     expect(invoke).toHaveBeenCalledWith('save_path_certificate', { id: 'p', format: 'json' });
   });

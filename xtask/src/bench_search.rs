@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use guildhall_core::content::{Catalog, LoadOptions};
+use guildhall_content::{Catalog, LoadOptions};
 use guildhall_core::{Hub, HubOptions, SearchIndex, SearchRequest};
 
 const QUERIES_PER_CLASS: usize = 100;

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use crate::config::HubConfig;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::document::{Limits, parse_document, path_id};
+use crate::document::{Limits, path_id};
 use crate::glossary::Glossary;
+use crate::hub_settings::{self, HubSettings};
 use crate::model::{Document, Kind, KindFields, TermFields};
 use crate::scan::LinkStyle;
 
@@ -91,6 +92,8 @@ pub struct Catalog {
     glossary: Glossary,
     diagnostics: Vec<Diagnostic>,
     assets: Assets,
+    /// The `[hub]` settings, when the hub has a `guildhall.toml` (see [`HubSettings`]).
+    settings: Option<HubSettings>,
 }
 
 impl Catalog {
@@ -111,11 +114,16 @@ impl Catalog {
             }
             None => HubConfig::default(),
         };
+        let settings = config_text.map(|text| {
+            let (s, d) = HubSettings::from_table(config.extra.get("hub"), text);
+            diagnostics.extend(d);
+            s.with_default("name", config.name.as_deref())
+        });
 
         let parsed: Vec<(Option<Document>, Vec<Diagnostic>)> = sources
             .into_par_iter()
             .map(|src| match src.bytes {
-                Ok(bytes) => parse_document(&src.path, &bytes, &opts.limits),
+                Ok(bytes) => hub_settings::parse_with(settings.as_ref(), &src.path, &bytes, &opts.limits),
                 Err(d) => (None, vec![d]),
             })
             .collect();
@@ -124,7 +132,7 @@ impl Catalog {
             diagnostics.extend(d);
             docs.extend(doc);
         }
-        Catalog::link(name, config, docs, diagnostics, assets, opts)
+        Catalog { settings, ..Catalog::link(name, config, docs, diagnostics, assets, opts) }
     }
 
     /// This hub with one Markdown file replaced by `bytes` (or added), linked and checked
@@ -134,9 +142,13 @@ impl Catalog {
     /// linking the whole hub, plus the new file's).
     pub fn with_document(&self, path: &str, bytes: &[u8], opts: &LoadOptions) -> Catalog {
         let mut docs: Vec<Document> = self.docs.iter().filter(|d| d.path != path).cloned().collect();
-        let (doc, diagnostics) = parse_document(path, bytes, &opts.limits);
+        let (doc, diagnostics) = hub_settings::parse_with(self.settings.as_ref(), path, bytes, &opts.limits);
         docs.extend(doc);
-        Catalog::link(&self.name, self.config.clone(), docs, diagnostics, self.assets.clone(), opts)
+        let settings = self.settings.clone();
+        Catalog {
+            settings,
+            ..Catalog::link(&self.name, self.config.clone(), docs, diagnostics, self.assets.clone(), opts)
+        }
     }
 
     /// Links and checks parsed documents (ids, links, references, glossary, stale and orphan
@@ -268,6 +280,7 @@ impl Catalog {
             glossary,
             diagnostics,
             assets,
+            settings: None,
         }
     }
 
@@ -284,6 +297,12 @@ impl Catalog {
 
     pub fn config(&self) -> &HubConfig {
         &self.config
+    }
+
+    /// The `[hub]` settings pages may use as `{{hub.key}}`; `None` when the hub has no
+    /// `guildhall.toml`.
+    pub fn hub_settings(&self) -> Option<&HubSettings> {
+        self.settings.as_ref()
     }
 
     /// Every document, in path order.

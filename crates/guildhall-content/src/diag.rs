@@ -60,6 +60,9 @@ pub enum Code {
     Io,
     /// `guildhall.toml` is malformed.
     Config,
+    /// A `{{hub.key}}` names no setting of the `[hub]` table, sits in front matter, or a setting
+    /// cannot be shown in a page (a list, several lines).
+    HubSetting,
     /// The page is past its `review_by` date.
     Stale,
     /// Nothing links to the page and no path uses it.
@@ -94,6 +97,7 @@ impl Code {
             Code::Checkpoint => "checkpoint",
             Code::Io => "io",
             Code::Config => "config",
+            Code::HubSetting => "hub-setting",
             Code::Stale => "stale",
             Code::Orphan => "orphan",
             Code::Placeholder => "placeholder",

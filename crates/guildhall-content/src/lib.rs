@@ -34,6 +34,7 @@ mod diag;
 mod document;
 mod front_matter;
 mod glossary;
+mod hub_settings;
 mod load;
 mod model;
 mod placeholder;
@@ -47,6 +48,7 @@ pub use diag::{Code, Diagnostic, Severity};
 pub use document::{Limits, is_valid_id, parse_document, slugify_id};
 pub use front_matter::MAX_FRONT_MATTER_BYTES;
 pub use glossary::{Found, Glossary, is_abbreviation};
+pub use hub_settings::HubSettings;
 pub use load::{LoadError, is_markdown, read_hub};
 pub use model::{
     Audience, Better, CaseStudyFields, Checkpoint, Document, Fit, GuideFields, Kind, KindFields, Meta, Metric,

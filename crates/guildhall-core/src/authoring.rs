@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use guildhall_content::{Catalog, LoadOptions, is_markdown};
 use guildhall_review::{
-    ChangeKind, ChangelogEntry, ChangelogFilter, Identity, Proposal, Published, Review, Rollback, Version,
+    ChangeKind, ChangelogEntry, ChangelogFilter, FileChangeKind, Identity, Proposal, Published, Review, Rollback,
+    Version,
 };
 use serde::Serialize;
 
@@ -22,16 +23,6 @@ pub struct IdentityView {
     pub roles: Vec<String>,
     /// The kinds of change this person may approve under the hub's published review rules.
     pub may_approve: Vec<ChangeKind>,
-}
-
-/// How a file changes in a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum FileChangeKind {
-    Added,
-    Modified,
-    Deleted,
 }
 
 /// One file of a proposal, for the review screen.
@@ -124,11 +115,7 @@ impl Hub {
             .map(|c| {
                 let (before_id, before_html) = if c.before.is_some() { render(&before, &c.path) } else { (None, None) };
                 let (after_id, after_html) = if c.after.is_some() { render(&after, &c.path) } else { (None, None) };
-                let change = match c.change.as_str() {
-                    "added" => FileChangeKind::Added,
-                    "deleted" => FileChangeKind::Deleted,
-                    _ => FileChangeKind::Modified,
-                };
+                let change = c.change;
                 ProposalFile {
                     path: c.path,
                     doc: after_id.or(before_id),

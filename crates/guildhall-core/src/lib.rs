@@ -32,19 +32,26 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 mod authoring;
+mod backlinks;
 mod certificate;
 mod drafts;
+mod error;
 mod eval;
+mod files;
 mod governance;
+pub mod inputs;
 mod paths;
 mod personal;
 mod templates;
 mod views;
 mod watch;
-pub use authoring::{FileChangeKind, IdentityView, ProposalFile, ProposalView, RollbackOutcome};
+pub use authoring::{IdentityView, ProposalFile, ProposalView, RollbackOutcome};
+pub use backlinks::{Backlink, LinkPlace};
 pub use certificate::{Certificate, CertificateFile, CertificateFormat, CertificateStep};
 pub use drafts::{Draft, DraftUpdate, NewDraft, Preview, PreviewRequest, check_draft_path};
+pub use error::{ErrorClass, ErrorCode, Problem};
 pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
+pub use files::HubFile;
 pub use governance::{ApprovalRule, DUE_SOON_DAYS, Governance, MemberView, ReviewedDoc, RoleView};
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir, downloads_dir};
 pub use personal::{
@@ -55,16 +62,16 @@ pub use templates::{Template, TemplateKind};
 pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, MemberRef, Overview, StepView, TermCard};
 pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
 
-pub use guildhall_index as index;
+// The façade's vocabulary: exactly the types of the crates below that shells need, named here so
+// that no shell reaches past the core (a test in `tests/architecture.rs` keeps it so).
+pub use guildhall_content::{Audience, Date, Diagnostic, Kind, RenderOptions, Rendered, Severity};
+use guildhall_content::{Catalog, LoadOptions};
 pub use guildhall_index::{Facets, Hit, IndexError, SearchIndex, SearchRequest, SearchResponse, SyncReport};
-
-pub use guildhall_content as content;
-use guildhall_content::{Catalog, Date, Diagnostic, Kind, LoadOptions, RenderOptions, Rendered};
-pub use guildhall_review as review;
 pub use guildhall_review::{
-    ChangeKind, ChangelogEntry, ChangelogFilter, Identity, Proposal, Published, ReviewError, Rollback, Status, Version,
+    ChangeKind, ChangelogEntry, ChangelogFilter, Comment, CommentAction, FileChangeKind, Identity, Person, Proposal,
+    Published, ReviewError, Rollback, Status, Version, VersionChange, rfc3339,
 };
-pub use guildhall_store as store;
+pub use guildhall_store::{Note, PersonalData, Profile, StoreError, Timestamp, ZeroResultQuery};
 use guildhall_store::{Store, StoreOptions};
 
 /// How a hub is opened.
@@ -112,9 +119,14 @@ pub enum Error {
     /// The hub was opened without a data directory, so it has no personal store.
     #[error("this hub was opened without personal state (open it with a data directory)")]
     NoStore,
-    /// The request itself is not acceptable (too long, empty where a value is needed, ...).
+    /// The request itself is not acceptable (too long, empty where a value is needed, ...): a 4xx,
+    /// never used for Guildhall's own saved state (that is [`Error::Damaged`]).
     #[error("{0}")]
     Invalid(String),
+    /// Guildhall's own saved state is damaged: the request was fine, and `hint` says how to
+    /// recover.
+    #[error("{message}")]
+    Damaged { message: String, hint: String },
     /// The file watcher could not start.
     #[error("cannot watch the content folder: {0}")]
     Watch(String),
@@ -128,6 +140,9 @@ pub enum Error {
     /// No draft has this id.
     #[error("no draft has the id `{0}`")]
     UnknownDraft(String),
+    /// No file of the hub has this path (or it is not one that may be served).
+    #[error("no file `{0}` in the hub")]
+    UnknownFile(String),
     /// A judgments file line is malformed.
     #[error("judgments line {line}: {message}")]
     Judgments { line: usize, message: String },

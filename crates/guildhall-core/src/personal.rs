@@ -394,8 +394,11 @@ impl Hub {
             store.record_checkpoint_attempt(path, step, answer, correct)?;
             store.checkpoint_attempts(path)?
         };
-        let state = CheckState::of(attempts.iter().filter(|a| a.step_ref == step))
-            .ok_or_else(|| Error::Invalid("the answer was not recorded".to_string()))?;
+        let state = CheckState::of(attempts.iter().filter(|a| a.step_ref == step)).ok_or_else(|| Error::Damaged {
+            message: format!("the answer to `{step}` of `{path}` was not recorded by the personal store"),
+            hint: "try again; if it keeps failing, export your personal data (Settings) and check the store"
+                .to_string(),
+        })?;
         Ok(CheckResult { correct, answer: check.answer, explain: check.explain, state })
     }
 

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
-use guildhall_core::content::{Diagnostic, Kind};
-use guildhall_core::{DocSummary, DocView, GlossaryLookup, Governance, Overview, TermCard};
+use guildhall_core::inputs::LookupQuery;
+use guildhall_core::{Backlink, Diagnostic, DocSummary, DocView, GlossaryLookup, Governance, Kind, Overview, TermCard};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(governance))
         .routes(routes!(documents))
         .routes(routes!(document))
+        .routes(routes!(backlinks))
         .routes(routes!(glossary))
         .routes(routes!(glossary_lookup))
         .routes(routes!(diagnostics))
@@ -71,17 +72,19 @@ async fn document(State(s): State<AppState>, Path(id): Path<String>) -> Result<J
     Ok(Json(s.hub.document(&id)?))
 }
 
+/// Where a document is linked from: each document whose prose links to it, with the section of
+/// each link on the linking page and the section of this document it points at.
+#[utoipa::path(get, path = "/api/documents/{id}/backlinks", tag = "hub",
+    params(("id" = String, Path, description = "The document id; may contain `/`")),
+    responses((status = 200, body = Vec<Backlink>), (status = 404, body = ErrorBody)))]
+async fn backlinks(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Vec<Backlink>>, ApiError> {
+    Ok(Json(s.hub.backlinks(&id)?))
+}
+
 /// The glossary, A to Z.
 #[utoipa::path(get, path = "/api/glossary", tag = "hub", responses((status = 200, body = Vec<TermCard>)))]
 async fn glossary(State(s): State<AppState>) -> Json<Vec<TermCard>> {
     Json(s.hub.glossary())
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct LookupQuery {
-    /// Any text: the jargon and the everyday phrases in it are looked up.
-    text: String,
 }
 
 /// Glossary lookups both ways: the jargon a text contains, and the terms behind its plain words.
@@ -91,10 +94,7 @@ async fn glossary_lookup(
     State(s): State<AppState>,
     Query(q): Query<LookupQuery>,
 ) -> Result<Json<GlossaryLookup>, ApiError> {
-    if q.text.len() > 4096 {
-        return Err(ApiError::bad_request("`text` is limited to 4096 bytes"));
-    }
-    Ok(Json(s.hub.glossary_lookup(&q.text)))
+    Ok(Json(s.hub.glossary_lookup(q.text()?)))
 }
 
 /// Every content problem found when the hub was loaded (what `guildhall check` reports).

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use guildhall_core::{
-    ChangeKind, ChangelogEntry, ChangelogFilter, Draft, DraftUpdate, Hub, IdentityView, NewDraft, Preview,
+    ChangeKind, ChangelogEntry, ChangelogFilter, Draft, DraftUpdate, ErrorCode, Hub, IdentityView, NewDraft, Preview,
     PreviewRequest, Proposal, ProposalView, Published, RollbackOutcome, Template, Version,
 };
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,7 @@ where
     let hub = s.hub.clone();
     tokio::task::spawn_blocking(move || f(&hub))
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the request stopped unexpectedly"))?
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "the request stopped unexpectedly"))?
         .map(Json)
         .map_err(ApiError::from)
 }

@@ -13,6 +13,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::AppState;
 use crate::api::Path;
 use crate::error::ApiError;
+use guildhall_core::ErrorCode;
 
 pub fn routes(state: AppState, ui_dir: Option<PathBuf>) -> Router {
     let assets = Router::new().route("/asset/{*path}", get(asset)).with_state(state);
@@ -33,30 +34,17 @@ async fn no_ui() -> Html<&'static str> {
     )
 }
 
-/// A file of the hub: only regular files the loader found inside the hub folder, never
-/// Markdown (documents are served rendered), and only image types inline; everything else is a
-/// download.
+/// A file of the hub, by the core's rules ([`guildhall_core::Hub::hub_file`]): images inline,
+/// everything else as a download.
 async fn asset(State(s): State<AppState>, Path(path): Path<String>) -> Result<Response, ApiError> {
-    let hub = &s.hub;
-    if path.split('/').any(|seg| seg == ".." || seg == "." || seg.is_empty()) || !hub.catalog().has_asset(&path) {
-        return Err(ApiError::not_found(format!("no file `{path}` in the hub")));
-    }
-    let full = hub.root().join(&path);
-    let bytes =
-        tokio::fs::read(&full).await.map_err(|_| ApiError::not_found(format!("no file `{path}` in the hub")))?;
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let (mime, inline) = match ext.as_str() {
-        "png" => ("image/png", true),
-        "jpg" | "jpeg" => ("image/jpeg", true),
-        "gif" => ("image/gif", true),
-        "webp" => ("image/webp", true),
-        "pdf" => ("application/pdf", false),
-        _ => ("application/octet-stream", false),
-    };
-    let mut resp = (StatusCode::OK, Body::from(bytes)).into_response();
+    let hub = s.hub.clone();
+    let file = tokio::task::spawn_blocking(move || hub.hub_file(&path))
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "the request stopped unexpectedly"))??;
+    let mut resp = (StatusCode::OK, Body::from(file.bytes)).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if !inline {
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.media_type));
+    if !file.inline {
         h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

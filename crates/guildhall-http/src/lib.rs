@@ -37,13 +37,10 @@ mod personal;
 
 pub use error::ApiError;
 
-/// Request bodies larger than this are refused with 413.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
-/// A draft or preview body (a whole document, up to the content loader's 2 MiB, as JSON) may be
-/// this large.
-pub const MAX_DOCUMENT_BODY_BYTES: usize = 5 * 1024 * 1024;
-/// An imported personal-data document may be this large.
-pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
+/// The router [`api_router`] builds, for shells that serve it themselves.
+pub type ApiRouter = Router;
+
+use guildhall_core::inputs::{MAX_DOCUMENT_REQUEST_BYTES, MAX_IMPORT_BYTES, MAX_REQUEST_BYTES};
 
 /// The Content-Security-Policy of every response: no inline script, no remote origins.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -76,14 +73,14 @@ pub struct AppState {
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         // A body announced larger than the limit is refused before any of it is read.
-        .merge(api::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
-        .merge(personal::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
-        .merge(paths::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
-        .merge(authoring::routes().layer(from_fn(announced_limit::<MAX_BODY_BYTES>)))
+        .merge(api::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
+        .merge(personal::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
+        .merge(paths::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
+        .merge(authoring::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
         .merge(
             authoring::document_routes()
-                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BODY_BYTES))
-                .layer(from_fn(announced_limit::<MAX_DOCUMENT_BODY_BYTES>)),
+                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_REQUEST_BYTES))
+                .layer(from_fn(announced_limit::<MAX_DOCUMENT_REQUEST_BYTES>)),
         )
         .merge(
             personal::import_routes()
@@ -108,8 +105,7 @@ async fn announced_limit<const MAX: usize>(
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > MAX as u64) {
         return Err(ApiError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
+            guildhall_core::ErrorCode::TooLarge,
             format!("request bodies are limited to {} KiB", MAX / 1024),
         ));
     }
@@ -121,18 +117,33 @@ pub fn openapi_json() -> String {
     serde_json::to_string_pretty(&openapi()).unwrap_or_default() + "\n"
 }
 
+/// The API alone: the JSON endpoints, `/api/openapi.json` and JSON 404s for anything else, with
+/// the body limits and security headers. The desktop app serves exactly this to its webview
+/// in-process (through a custom URI scheme, no socket), so the UI has one transport.
+pub fn api_router(hub: Arc<Hub>) -> Router {
+    secured(api_routes(AppState { hub }).fallback(api::not_found))
+}
+
 /// The whole application: API, OpenAPI document, hub files under `/asset/`, and the web UI
 /// from `ui_dir` (or a short page saying how to build it).
 pub fn router(hub: Arc<Hub>, ui_dir: Option<PathBuf>) -> Router {
+    let state = AppState { hub };
+    secured(api_routes(state.clone()).merge(files::routes(state, ui_dir)))
+}
+
+fn api_routes(state: AppState) -> Router {
     let (api, doc) = api().split_for_parts();
     let doc = Arc::new(doc);
-    let state = AppState { hub };
     Router::new()
-        .merge(api.with_state(state.clone()))
+        .merge(api.with_state(state))
         .route("/api/openapi.json", axum::routing::get(move || std::future::ready(axum::Json(doc.as_ref().clone()))))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
-        .merge(files::routes(state, ui_dir))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// The default body limit and the security headers of every response.
+fn secured(router: Router) -> Router {
+    router
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
@@ -140,4 +151,28 @@ pub fn router(hub: Arc<Hub>, ui_dir: Option<PathBuf>) -> Router {
             HeaderName::from_static("cross-origin-resource-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// Answers one request with `router` in-process, bodies as bytes: how the desktop app serves
+/// [`api_router`] to its webview without a socket. A response body that cannot be read (it never
+/// happens with Guildhall's handlers) becomes a JSON 500.
+pub async fn call(router: Router, request: axum::http::Request<Vec<u8>>) -> axum::http::Response<Vec<u8>> {
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+    let response = match router.oneshot(request.map(axum::body::Body::from)).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => axum::http::Response::from_parts(parts, bytes.to_vec()),
+        Err(e) => {
+            let (parts, body) =
+                ApiError::new(guildhall_core::ErrorCode::Internal, format!("cannot read the answer: {e}"))
+                    .into_response()
+                    .into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.map(|b| b.to_vec()).unwrap_or_default();
+            axum::http::Response::from_parts(parts, bytes)
+        }
+    }
 }

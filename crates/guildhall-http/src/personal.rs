@@ -4,9 +4,11 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use guildhall_core::content::{Audience, Kind};
-use guildhall_core::store::{Note, PersonalData, Profile, ZeroResultQuery};
-use guildhall_core::{BookmarkView, PathCard, PathProgressView, RecentItem, SearchRequest, SearchResponse};
+use guildhall_core::inputs::{GapsQuery, RecentQuery, SearchQuery};
+use guildhall_core::{
+    BookmarkView, ErrorCode, Note, PathCard, PathProgressView, PersonalData, Profile, RecentItem, SearchResponse,
+    ZeroResultQuery,
+};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -42,45 +44,16 @@ pub fn import_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(import))
 }
 
-/// Queries longer than this are cut by the search itself (and it says so); anything longer than
-/// this many bytes in a URL is refused outright.
-const MAX_QUERY_BYTES: usize = 8 * 1024;
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct SearchQuery {
-    /// What was typed: everyday words, "phrases", kind:/tag:/audience: filters. Anything goes.
-    #[serde(default)]
-    q: String,
-    /// Only this kind.
-    kind: Option<Kind>,
-    /// Only this tag.
-    tag: Option<String>,
-    /// Only this audience.
-    audience: Option<Audience>,
-    /// How many results (default 10).
-    limit: Option<usize>,
-    /// Record the query in the search log (for settled queries, not every keystroke).
-    #[serde(default)]
-    record: bool,
-}
-
 /// Search the hub: ranked hits with highlighted snippets, facets and glossary expansion.
 #[utoipa::path(get, path = "/api/search", tag = "search", params(SearchQuery),
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
 async fn search(State(s): State<AppState>, Query(q): Query<SearchQuery>) -> Result<Json<SearchResponse>, ApiError> {
-    if q.q.len() > MAX_QUERY_BYTES {
-        return Err(ApiError::bad_request(format!("the query is limited to {} KiB", MAX_QUERY_BYTES / 1024)));
-    }
-    let mut req = SearchRequest::new(q.q).with_limit(q.limit.unwrap_or(10));
-    req.kinds.extend(q.kind);
-    req.tags.extend(q.tag);
-    req.audiences.extend(q.audience);
+    let req = q.request()?;
     let hub = s.hub.clone();
     let response =
         tokio::task::spawn_blocking(move || if q.record { hub.search_recorded(&req) } else { hub.search(&req) })
             .await
-            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the search stopped"))??;
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "the search stopped"))??;
     Ok(Json(response))
 }
 
@@ -143,18 +116,11 @@ async fn put_note(
     Ok(Json(s.hub.set_note(&id, &b.text)?))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct LimitQuery {
-    /// How many (default 20).
-    limit: Option<usize>,
-}
-
 /// Recently viewed documents, most recent first.
-#[utoipa::path(get, path = "/api/recent", tag = "personal", params(LimitQuery),
+#[utoipa::path(get, path = "/api/recent", tag = "personal", params(RecentQuery),
     responses((status = 200, body = Vec<RecentItem>)))]
-async fn recent(State(s): State<AppState>, Query(q): Query<LimitQuery>) -> Result<Json<Vec<RecentItem>>, ApiError> {
-    Ok(Json(s.hub.recent(q.limit.unwrap_or(20).min(200))?))
+async fn recent(State(s): State<AppState>, Query(q): Query<RecentQuery>) -> Result<Json<Vec<RecentItem>>, ApiError> {
+    Ok(Json(s.hub.recent(q.limit())?))
 }
 
 /// Record that the person opened a document.
@@ -214,18 +180,11 @@ async fn current(
     Ok(Json(s.hub.set_current_step(&id, &b.step)?))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct DaysQuery {
-    /// How many days back (default 30).
-    days: Option<u32>,
-}
-
 /// Searches that found nothing, most frequent first: the content-gap report.
-#[utoipa::path(get, path = "/api/gaps", tag = "governance", params(DaysQuery),
+#[utoipa::path(get, path = "/api/gaps", tag = "governance", params(GapsQuery),
     responses((status = 200, body = Vec<ZeroResultQuery>)))]
-async fn gaps(State(s): State<AppState>, Query(q): Query<DaysQuery>) -> Result<Json<Vec<ZeroResultQuery>>, ApiError> {
-    Ok(Json(s.hub.content_gaps(q.days.unwrap_or(30).min(3650))?))
+async fn gaps(State(s): State<AppState>, Query(q): Query<GapsQuery>) -> Result<Json<Vec<ZeroResultQuery>>, ApiError> {
+    Ok(Json(s.hub.content_gaps(q.days())?))
 }
 
 /// All personal data as one JSON document.

@@ -136,7 +136,7 @@ impl SearchRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub id: String,
-    pub kind: String,
+    pub kind: Kind,
     pub title: String,
     pub summary: String,
     /// The file, relative to the hub folder.
@@ -774,7 +774,8 @@ impl SearchIndex {
             });
             response.hits.push(Hit {
                 id: text(f.id),
-                kind: text(f.kind),
+                // Kinds are indexed from the catalog; anything else is a guide, as for a file.
+                kind: text(f.kind).parse().unwrap_or(Kind::Guide),
                 title: text(f.title),
                 summary,
                 path: text(f.path),

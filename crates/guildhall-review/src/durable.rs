@@ -13,7 +13,7 @@ pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReviewError + '_
 
 /// Replaces `path` with `bytes` atomically and durably.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReviewError> {
-    let dir = path.parent().ok_or_else(|| ReviewError::Invalid(format!("`{}` has no folder", path.display())))?;
+    let dir = path.parent().ok_or_else(|| io(path)(std::io::Error::other("the path has no folder")))?;
     fs::create_dir_all(dir).map_err(io(dir))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.guildhall-tmp-{}", std::process::id()));
@@ -32,7 +32,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReviewError>
 
 /// Creates `path` with `bytes` only if it does not exist yet (`Ok(false)` when it does).
 pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> Result<bool, ReviewError> {
-    let dir = path.parent().ok_or_else(|| ReviewError::Invalid(format!("`{}` has no folder", path.display())))?;
+    let dir = path.parent().ok_or_else(|| io(path)(std::io::Error::other("the path has no folder")))?;
     fs::create_dir_all(dir).map_err(io(dir))?;
     match OpenOptions::new().write(true).create_new(true).open(path) {
         Ok(mut f) => {

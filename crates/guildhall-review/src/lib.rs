@@ -28,10 +28,12 @@ use guildhall_content::{Diagnostic, HubConfig, Member};
 use serde::{Deserialize, Serialize};
 
 mod durable;
+mod record;
 mod rules;
 mod time;
 mod tree;
 
+pub use record::{CommentAction, FileChangeKind, VersionChange};
 pub use rules::{ChangeKind, ReviewRules};
 pub use time::rfc3339;
 
@@ -117,15 +119,21 @@ pub enum ReviewError {
     /// The `[review]` settings or the members list cannot be used.
     #[error("guildhall.toml: {0}")]
     Config(String),
-    /// A request that cannot be carried out as given.
+    /// A request that cannot be carried out as given (bad input, never damaged state).
     #[error("{0}")]
     Invalid(String),
+    /// Guildhall's own saved review state (a proposal's metadata) cannot be read.
+    #[error("damaged proposal metadata `{}`: {problem}", path.display())]
+    Damaged { path: PathBuf, problem: String },
 }
 
 impl ReviewError {
     /// Whether this is a refusal (permission, state, content, conflict) rather than a failure.
     pub fn is_refusal(&self) -> bool {
-        !matches!(self, ReviewError::Git(_) | ReviewError::Io { .. } | ReviewError::Invalid(_))
+        !matches!(
+            self,
+            ReviewError::Git(_) | ReviewError::Io { .. } | ReviewError::Invalid(_) | ReviewError::Damaged { .. }
+        )
     }
 }
 
@@ -193,9 +201,7 @@ pub struct Comment {
     pub by: Person,
     /// Unix seconds.
     pub at: i64,
-    /// `proposed`, `revised`, `changes-requested`, `rejected`, `approved`, `self-approved`,
-    /// `sent-back` (a conflict found while publishing).
-    pub action: String,
+    pub action: CommentAction,
     pub text: String,
 }
 
@@ -213,8 +219,8 @@ struct Pending {
     comment: String,
 }
 
-/// A proposed change and its review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A proposed change and its review, as the API answers it (stored as a [`record::ProposalRecord`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     pub id: String,
@@ -237,7 +243,7 @@ pub struct Proposal {
     pub comments: Vec<Comment>,
     /// The commit on `main` that published it.
     pub published: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pending: Option<Pending>,
 }
@@ -269,8 +275,7 @@ pub struct Version {
     pub title: String,
     /// The message body without the trailers: why.
     pub reason: String,
-    /// `added`, `modified` or `deleted`.
-    pub change: String,
+    pub change: VersionChange,
     /// When it reached `main` (RFC 3339 UTC) and as Unix seconds.
     pub published_at: String,
     pub published_unix: i64,
@@ -299,8 +304,7 @@ pub struct ChangelogEntry {
 pub struct FileChange {
     /// The file, relative to the hub folder.
     pub path: String,
-    /// `added`, `modified` or `deleted`.
-    pub change: String,
+    pub change: FileChangeKind,
     /// The content on `main` now, and as proposed.
     pub before: Option<Vec<u8>>,
     pub after: Option<Vec<u8>>,
@@ -442,13 +446,16 @@ impl Review {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReviewError::UnknownProposal(id.into())),
             Err(e) => return Err(durable::io(&path)(e)),
         };
-        serde_json::from_slice(&bytes)
-            .map_err(|e| ReviewError::Invalid(format!("proposal {id}: damaged metadata `{}`: {e}", path.display())))
+        serde_json::from_slice::<record::ProposalRecord>(&bytes)
+            .map(Proposal::from)
+            .map_err(|e| ReviewError::Damaged { path: path.clone(), problem: e.to_string() })
     }
 
     fn save(&self, p: &Proposal) -> Result<(), ReviewError> {
-        let bytes = serde_json::to_vec_pretty(p).map_err(|e| ReviewError::Invalid(e.to_string()))?;
-        durable::write_atomic(&self.meta_path(&p.id), &bytes)
+        let path = self.meta_path(&p.id);
+        let bytes = serde_json::to_vec_pretty(&record::ProposalRecord::from(p))
+            .map_err(|e| durable::io(&path)(std::io::Error::other(e)))?;
+        durable::write_atomic(&path, &bytes)
     }
 
     /// Every proposal, oldest first.
@@ -624,11 +631,7 @@ impl Review {
         for path in &p.files {
             let before = tree::file(&self.repo, &main_tree, path)?;
             let after = tree::file(&self.repo, &proposed, path)?;
-            let change = match (&before, &after) {
-                (None, _) => "added",
-                (_, None) => "deleted",
-                _ => "modified",
-            };
+            let change = FileChangeKind::of(before.is_some(), after.is_some());
             let diff = {
                 let mut patch = git2::Patch::from_buffers(
                     before.as_deref().unwrap_or_default(),
@@ -639,7 +642,7 @@ impl Review {
                 )?;
                 String::from_utf8_lossy(&patch.to_buf()?).into_owned()
             };
-            out.push(FileChange { path: path.clone(), change: change.to_string(), before, after, diff });
+            out.push(FileChange { path: path.clone(), change, before, after, diff });
         }
         Ok(out)
     }
@@ -716,7 +719,7 @@ impl Review {
                 p.comments.push(Comment {
                     by: who.person(),
                     at: now,
-                    action: "revised".into(),
+                    action: CommentAction::Revised,
                     text: reason.trim().into(),
                 });
                 (p.id.clone(), p)
@@ -738,7 +741,7 @@ impl Review {
                     comments: vec![Comment {
                         by: who.person(),
                         at: now,
-                        action: "proposed".into(),
+                        action: CommentAction::Proposed,
                         text: reason.trim().into(),
                     }],
                     published: None,
@@ -771,8 +774,10 @@ impl Review {
             let id = next.to_string();
             let mut claimed = p.clone();
             claimed.id = id.clone();
-            let bytes = serde_json::to_vec_pretty(&claimed).map_err(|e| ReviewError::Invalid(e.to_string()))?;
-            if durable::create_new(&self.meta_path(&id), &bytes)? {
+            let path = self.meta_path(&id);
+            let bytes = serde_json::to_vec_pretty(&record::ProposalRecord::from(&claimed))
+                .map_err(|e| durable::io(&path)(std::io::Error::other(e)))?;
+            if durable::create_new(&path, &bytes)? {
                 return Ok(id);
             }
             next += 1;
@@ -857,7 +862,12 @@ impl Review {
         let now = time::now();
         p.status = to;
         p.updated_at = now;
-        p.comments.push(Comment { by: who.person(), at: now, action: to.to_string(), text: comment.trim().into() });
+        p.comments.push(Comment {
+            by: who.person(),
+            at: now,
+            action: CommentAction::decision(to),
+            text: comment.trim().into(),
+        });
         self.save(&p)?;
         Ok(p)
     }
@@ -966,7 +976,7 @@ impl Review {
         let now = time::now();
         p.status = Status::ChangesRequested;
         p.updated_at = now;
-        p.comments.push(Comment { by: who.person(), at: now, action: "sent-back".into(), text: text.into() });
+        p.comments.push(Comment { by: who.person(), at: now, action: CommentAction::SentBack, text: text.into() });
         self.save(p)
     }
 
@@ -986,8 +996,8 @@ impl Review {
         p.status = Status::Approved;
         p.updated_at = now;
         p.published = Some(pending.commit.clone());
-        let action = if pending.self_approved { "self-approved" } else { "approved" };
-        p.comments.push(Comment { by: pending.approver, at: now, action: action.into(), text: pending.comment });
+        let action = if pending.self_approved { CommentAction::SelfApproved } else { CommentAction::Approved };
+        p.comments.push(Comment { by: pending.approver, at: now, action, text: pending.comment });
         self.save(p)
     }
 
@@ -1186,12 +1196,8 @@ impl Review {
                 Err(_) => None,
             };
             if now != before {
-                let change = match (before, now) {
-                    (None, _) => "added",
-                    (_, None) => "deleted",
-                    _ => "modified",
-                };
-                out.push(version(&c, change));
+                let change = FileChangeKind::of(before.is_some(), now.is_some());
+                out.push(version(&c, change.into()));
             }
         }
         Ok(out)
@@ -1272,7 +1278,7 @@ impl Review {
         let person = filter.person.as_ref().map(|p| p.to_lowercase());
         let mut out = Vec::new();
         for c in self.first_parent_commits()? {
-            let v = version(&c, "modified");
+            let v = version(&c, VersionChange::Published);
             if v.proposal.is_none() && v.rolled_back_by.is_none() {
                 continue;
             }
@@ -1296,12 +1302,7 @@ impl Review {
             }
             let lead_time_secs =
                 v.proposal.as_ref().map(|_| c.committer().when().seconds() - c.author().when().seconds());
-            out.push(ChangelogEntry {
-                version: Version { change: "published".into(), ..v },
-                files,
-                kinds,
-                lead_time_secs,
-            });
+            out.push(ChangelogEntry { version: v, files, kinds, lead_time_secs });
         }
         Ok(out)
     }
@@ -1317,13 +1318,13 @@ pub enum Rollback {
     Published(Published),
 }
 
-fn version(c: &Commit<'_>, change: &str) -> Version {
+fn version(c: &Commit<'_>, change: VersionChange) -> Version {
     let message = c.message().unwrap_or_default();
     let mut v = Version {
         commit: c.id().to_string(),
         title: c.summary().unwrap_or_default().to_string(),
         reason: String::new(),
-        change: change.to_string(),
+        change,
         published_at: rfc3339(c.committer().when().seconds()),
         published_unix: c.committer().when().seconds(),
         requested_by: None,

@@ -1,8 +1,9 @@
-// The one API client of the UI, with two transports behind the same interface:
-//  - HTTP (fetch, relative URLs) when the UI is served by `guildhall serve`;
-//  - Tauri IPC (`window.__TAURI_INTERNALS__.invoke`) inside the desktop window.
-// Every endpoint is one row of ENDPOINTS: its Tauri command name, HTTP method and path. The Rust
-// side of the desktop app registers commands with exactly these names.
+// The one API client of the UI, with one transport: HTTP. Under `guildhall serve` it fetches
+// relative URLs; in the desktop window it fetches the same paths from the app's `guildhall:`
+// scheme, which the app answers in-process with the same router (src-tauri/src/protocol.rs).
+// Every endpoint is one row of ENDPOINTS: a name, the HTTP method and a path of the generated
+// OpenAPI document (a path the server does not have is a type error). The desktop app's only
+// commands are its file-system chores (`DesktopCommand`).
 import type {
   BookmarkView,
   CertificateFormat,
@@ -10,6 +11,8 @@ import type {
   ChangeKind,
   ChangelogEntry,
   Diagnostic,
+  ErrorBody,
+  ErrorCode,
   Governance,
   DocSummary,
   DocView,
@@ -38,14 +41,15 @@ import type {
   Version,
   ZeroResultQuery,
 } from './types';
+import type { paths } from './schema';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 type Args = Record<string, unknown>;
 
-interface Endpoint {
+export interface Endpoint {
   method: Method;
-  /** Path template; `{id}` is filled from args.id (percent-encoded, `/` included). */
-  path: string;
+  /** Path template of the OpenAPI document; `{id}` is filled from args.id (percent-encoded, `/` included). */
+  path: keyof paths;
   /** Argument names sent as the query string (GET) — the rest of args go in the body. */
   query?: readonly string[];
   /** The argument sent as the JSON body (PUT/POST). */
@@ -69,7 +73,7 @@ export interface SavedFile {
   path: string | null;
 }
 
-/** Tauri command name -> HTTP endpoint. Names are the endpoint names, snake_case. */
+/** Endpoint name -> HTTP method and path. Names are snake_case, like the OpenAPI operation ids. */
 export const ENDPOINTS = {
   get_hub: { method: 'GET', path: '/api/hub' },
   get_governance: { method: 'GET', path: '/api/governance' },
@@ -120,16 +124,26 @@ export type Command = keyof typeof ENDPOINTS;
 export type DesktopCommand = 'save_path_certificate';
 
 /**
- * An error answered by the core: `{"error": {"code", "message", "suggestions"?, "diagnostics"?}}`.
- * `diagnostics` carries the content problems of a 422 `invalid-content` refusal.
+ * Codes the client itself gives when there is no answer from the core: the server is not
+ * reachable (`offline`), it answered something that is not Guildhall's JSON error (`http-error`),
+ * or a desktop command failed outside the core (`ipc`). Every other code is the server's
+ * `ErrorCode`, a closed union generated from the OpenAPI document.
+ */
+export type ClientErrorCode = 'offline' | 'http-error' | 'ipc';
+
+/**
+ * An error answered by the core: `{"error": {"code", "message", "hint"?, "suggestions"?, "diagnostics"?}}`.
+ * `diagnostics` carries the content problems of a 422 `invalid-content` refusal; `hint` says how
+ * to recover from damaged saved state (`damaged`).
  */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | ClientErrorCode,
     message: string,
     readonly suggestions: string[] = [],
     readonly diagnostics: Diagnostic[] = [],
+    readonly hint: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -137,11 +151,10 @@ export class ApiError extends Error {
 
   /**
    * The endpoint itself does not exist (yet): the server's catch-all answers `not-found` for
-   * unknown API paths, and Tauri rejects commands it does not know. Distinct from a missing
-   * document, which is `unknown-document`.
+   * unknown API paths. Distinct from a missing document, which is `unknown-document`.
    */
   get missingEndpoint(): boolean {
-    return this.status === 404 && (this.code === 'not-found' || this.code === 'unknown-command');
+    return this.status === 404 && this.code === 'not-found';
   }
 }
 
@@ -150,8 +163,11 @@ export function isAbort(e: unknown): boolean {
 }
 
 export interface Transport {
+  /** `tauri` in the desktop window (the same HTTP API, plus the desktop commands). */
   readonly kind: 'http' | 'tauri';
   call<T>(command: Command, args?: Args, signal?: AbortSignal): Promise<T>;
+  /** Any endpoint by its method and path; `call` is this with a row of ENDPOINTS. */
+  request<T>(ep: Endpoint, args?: Args, signal?: AbortSignal): Promise<T>;
   /** Desktop only. */
   desktop?<T>(command: DesktopCommand, args?: Args): Promise<T>;
 }
@@ -184,16 +200,15 @@ export function buildQuery(names: readonly string[] | undefined, args: Args): st
 
 async function errorFrom(res: Response): Promise<ApiError> {
   try {
-    const body = (await res.json()) as {
-      error?: { code?: string; message?: string; suggestions?: string[]; diagnostics?: Diagnostic[] };
-    };
+    const body = (await res.json()) as { error?: Partial<ErrorBody['error']> };
     if (body?.error) {
       return new ApiError(
         res.status,
-        body.error.code ?? 'error',
+        body.error.code ?? 'http-error',
         body.error.message ?? res.statusText,
         body.error.suggestions ?? [],
         body.error.diagnostics ?? [],
+        body.error.hint ?? null,
       );
     }
   } catch {
@@ -203,77 +218,79 @@ async function errorFrom(res: Response): Promise<ApiError> {
 }
 
 export function httpTransport(fetchImpl: typeof fetch = (...a) => fetch(...a), base = ''): Transport {
+  async function request<T>(ep: Endpoint, args: Args = {}, signal?: AbortSignal): Promise<T> {
+    const url = base + buildPath(ep.path, args) + buildQuery(ep.query, args);
+    const init: RequestInit = { method: ep.method, signal, headers: { accept: 'application/json' } };
+    if (ep.body !== undefined) {
+      init.body = JSON.stringify(args[ep.body]);
+      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    }
+    let res: Response;
+    try {
+      res = await fetchImpl(url, init);
+    } catch (e) {
+      if (isAbort(e)) throw e;
+      throw new ApiError(0, 'offline', 'Guildhall is not reachable. Is `guildhall serve` still running?');
+    }
+    if (!res.ok) throw await errorFrom(res);
+    if (ep.file) {
+      const file: FileAnswer = {
+        filename: dispositionFilename(res.headers.get('content-disposition'), 'download'),
+        media_type: res.headers.get('content-type') ?? 'application/octet-stream',
+        content: await res.text(),
+      };
+      return file as T;
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
   return {
     kind: 'http',
-    async call<T>(command: Command, args: Args = {}, signal?: AbortSignal): Promise<T> {
-      const ep: Endpoint = ENDPOINTS[command];
-      const url = base + buildPath(ep.path, args) + buildQuery(ep.query, args);
-      const init: RequestInit = { method: ep.method, signal, headers: { accept: 'application/json' } };
-      if (ep.body !== undefined) {
-        init.body = JSON.stringify(args[ep.body]);
-        init.headers = { accept: 'application/json', 'content-type': 'application/json' };
-      }
-      let res: Response;
-      try {
-        res = await fetchImpl(url, init);
-      } catch (e) {
-        if (isAbort(e)) throw e;
-        throw new ApiError(0, 'offline', 'Guildhall is not reachable. Is `guildhall serve` still running?');
-      }
-      if (!res.ok) throw await errorFrom(res);
-      if (ep.file) {
-        const file: FileAnswer = {
-          filename: dispositionFilename(res.headers.get('content-disposition'), 'download'),
-          media_type: res.headers.get('content-type') ?? 'application/octet-stream',
-          content: await res.text(),
-        };
-        return file as T;
-      }
-      if (res.status === 204) return undefined as T;
-      const text = await res.text();
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
+    call: <T,>(command: Command, args: Args = {}, signal?: AbortSignal) => request<T>(ENDPOINTS[command], args, signal),
+    request,
   };
 }
 
 type Invoke = (cmd: string, args?: Args) => Promise<unknown>;
 
-function tauriError(e: unknown): ApiError {
-  // Commands return the same error body as HTTP: {error: {code, message, suggestions}} (+ status).
+/** A desktop command's rejection: the API's error body (+ status), or Tauri's own message. */
+function commandError(e: unknown): ApiError {
   if (e && typeof e === 'object' && 'error' in e) {
-    const err = (
-      e as {
-        error: { code?: string; message?: string; suggestions?: string[]; diagnostics?: Diagnostic[]; status?: number };
-      }
-    ).error;
-    const status = err.status ?? (err.code === 'unknown-document' || err.code === 'not-found' ? 404 : 400);
-    return new ApiError(status, err.code ?? 'error', err.message ?? 'error', err.suggestions ?? [], err.diagnostics ?? []);
+    const err = (e as { error: Partial<ErrorBody['error']> & { status?: number } }).error;
+    return new ApiError(
+      err.status ?? 500,
+      err.code ?? 'ipc',
+      err.message ?? 'error',
+      err.suggestions ?? [],
+      err.diagnostics ?? [],
+      err.hint ?? null,
+    );
   }
-  const msg = String(e);
-  if (/command .* not found/i.test(msg)) return new ApiError(404, 'unknown-command', msg);
-  return new ApiError(500, 'ipc', msg);
+  return new ApiError(500, 'ipc', String(e));
 }
 
-export function tauriTransport(invoke: Invoke): Transport {
+/**
+ * Where the desktop app serves the API to its window: its `guildhall:` scheme, which Tauri spells
+ * `guildhall://localhost` where the page is `tauri://localhost` (Linux, macOS) and
+ * `http://guildhall.localhost` where it is `http://tauri.localhost` (Windows).
+ */
+export function desktopApiBase(protocol: string | undefined): string {
+  return protocol === 'tauri:' ? 'guildhall://localhost' : 'http://guildhall.localhost';
+}
+
+/** The desktop window: the HTTP API from the app's scheme, plus the app's own commands. */
+export function desktopTransport(invoke: Invoke, base: string, fetchImpl?: typeof fetch): Transport {
+  const http = httpTransport(fetchImpl, base);
   return {
     kind: 'tauri',
-    async call<T>(command: Command, args: Args = {}, signal?: AbortSignal): Promise<T> {
-      if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
-      let out: unknown;
-      try {
-        out = await invoke(command, args);
-      } catch (e) {
-        throw tauriError(e);
-      }
-      // IPC cannot be cancelled; a stale answer is dropped here instead.
-      if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
-      return out as T;
-    },
+    call: http.call,
+    request: http.request,
     async desktop<T>(command: DesktopCommand, args: Args = {}): Promise<T> {
       try {
         return (await invoke(command, args)) as T;
       } catch (e) {
-        throw tauriError(e);
+        throw commandError(e);
       }
     },
   };
@@ -300,12 +317,29 @@ declare global {
 
 export function detectTransport(w: Partial<Window> | undefined = typeof window === 'undefined' ? undefined : window): Transport {
   const tauri = w?.__TAURI_INTERNALS__;
-  if (tauri && typeof tauri.invoke === 'function') return tauriTransport((c, a) => tauri.invoke(c, a));
+  if (tauri && typeof tauri.invoke === 'function') {
+    return desktopTransport((c, a) => tauri.invoke(c, a), desktopApiBase(w?.location?.protocol));
+  }
   return httpTransport();
 }
 
+/** Paths of the OpenAPI document that answer a GET. */
+export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths];
+/** The JSON a GET of `P` answers (200), from the generated schema. */
+export type JsonOf<P extends GetPath> = paths[P] extends {
+  get: { responses: { 200: { content: { 'application/json': infer T } } } };
+}
+  ? T
+  : never;
+
 export interface Api {
   readonly transport: Transport['kind'];
+  /**
+   * Any GET endpoint by its OpenAPI path, typed from the generated schema: `{id}` is filled
+   * from `args.id`, the other arguments go in the query string. A new read-only endpoint needs
+   * no client code beyond this call.
+   */
+  get<P extends GetPath>(path: P, args?: Args, signal?: AbortSignal): Promise<JsonOf<P>>;
   hub(): Promise<Overview>;
   /** Members and roles, who approves what, policies, pages due for review. */
   governance(): Promise<Governance>;
@@ -366,6 +400,12 @@ export interface Api {
 export function createClient(t: Transport): Api {
   return {
     transport: t.kind,
+    get: <P extends GetPath>(path: P, args: Args = {}, signal?: AbortSignal) =>
+      t.request<JsonOf<P>>(
+        { method: 'GET', path, query: Object.keys(args).filter((k) => !path.includes(`{${k}}`)) },
+        args,
+        signal,
+      ),
     hub: () => t.call('get_hub'),
     governance: () => t.call('get_governance'),
     documents: (kind) => t.call('list_documents', { kind }),

@@ -105,6 +105,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{id}/backlinks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a document is linked from: each document whose prose links to it, with the section of
+         *     each link on the linking page and the section of this document it points at.
+         */
+        get: operations["backlinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/drafts": {
         parameters: {
             query?: never;
@@ -659,10 +679,12 @@ export interface components {
     schemas: {
         /** @description An error answered to a client. */
         ApiError: {
-            /** @description A stable code: `unknown-document`, `bad-request`, `not-found`, ... */
-            code: string;
+            /** @description One of a fixed set of codes (see `ErrorCode`). */
+            code: components["schemas"]["ErrorCode"];
             /** @description The content problems behind an `invalid-content` refusal. */
             diagnostics?: components["schemas"]["Diagnostic"][];
+            /** @description How to recover, when Guildhall's own saved state is damaged. */
+            hint?: string | null;
             /** @description What went wrong, for people. */
             message: string;
             /** @description Ids that look like the one asked for. */
@@ -682,6 +704,13 @@ export interface components {
          * @enum {string}
          */
         Audience: "citizen-developer" | "mentor" | "it-admin" | "data-steward" | "app-owner" | "everyone";
+        /** @description A document that links to another. */
+        Backlink: {
+            /** @description The linking document. */
+            from: components["schemas"]["DocRef"];
+            /** @description Each link, in the order of the linking page. */
+            places: components["schemas"]["LinkPlace"][];
+        };
         /**
          * @description Which direction of a metric is an improvement.
          * @enum {string}
@@ -797,14 +826,10 @@ export interface components {
          *     match on it, so a variant is never renamed, only added.
          * @enum {string}
          */
-        Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "stale" | "orphan" | "placeholder" | "former-member";
+        Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "hub-setting" | "stale" | "orphan" | "placeholder" | "former-member";
         /** @description One event in a proposal's life. */
         Comment: {
-            /**
-             * @description `proposed`, `revised`, `changes-requested`, `rejected`, `approved`, `self-approved`,
-             *     `sent-back` (a conflict found while publishing).
-             */
-            action: string;
+            action: components["schemas"]["CommentAction"];
             /**
              * Format: int64
              * @description Unix seconds.
@@ -813,6 +838,11 @@ export interface components {
             by: components["schemas"]["Person"];
             text: string;
         };
+        /**
+         * @description What happened to a proposal in one event of its life.
+         * @enum {string}
+         */
+        CommentAction: "proposed" | "revised" | "changes-requested" | "rejected" | "approved" | "self-approved" | "sent-back";
         /** @description A reviewer's comment. */
         CommentBody: {
             comment?: string;
@@ -946,6 +976,12 @@ export interface components {
         ErrorBody: {
             error: components["schemas"]["ApiError"];
         };
+        /**
+         * @description Every error code a shell may answer. The set is closed: a client can branch on each one, and a
+         *     code that is not here is never sent.
+         * @enum {string}
+         */
+        ErrorCode: "bad-request" | "too-large" | "not-found" | "unknown-document" | "unknown-draft" | "unknown-proposal" | "unknown-version" | "not-completed" | "no-identity" | "not-a-member" | "permission" | "self-review" | "not-author" | "no-repository" | "wrong-state" | "conflict" | "dirty-work-tree" | "main-moved" | "config" | "invalid-content" | "no-changes" | "busy" | "unavailable" | "damaged" | "internal";
         /** @description Counts of matching documents per kind and per tag. */
         Facets: {
             kind: {
@@ -956,7 +992,7 @@ export interface components {
             };
         };
         /**
-         * @description How a file changes in a proposal.
+         * @description How a file changes (in a proposal) or how a version changed a document (in the history).
          * @enum {string}
          */
         FileChangeKind: "added" | "modified" | "deleted";
@@ -1039,7 +1075,7 @@ export interface components {
         /** @description One result. */
         Hit: {
             id: string;
-            kind: string;
+            kind: components["schemas"]["Kind"];
             /** @description The file, relative to the hub folder. */
             path: string;
             /** Format: float */
@@ -1094,6 +1130,20 @@ export interface components {
             /** @enum {string} */
             kind: "guide";
         });
+        /** @description One link from a page to the document. */
+        LinkPlace: {
+            /** @description The section of the linked document the link points at, if it names one. */
+            anchor?: string | null;
+            /** @description The heading of the linking page's section the link is in (absent before its first heading). */
+            heading?: string | null;
+            /** @description That heading's anchor on the linking page. */
+            heading_slug?: string | null;
+            /**
+             * Format: int32
+             * @description 1-based line of the link in the linking file.
+             */
+            line: number;
+        };
         /** @description A member of the hub as the editor offers it: the name and the roles. */
         MemberRef: {
             name: string;
@@ -1326,7 +1376,7 @@ export interface components {
             /** @description The colour theme. */
             theme: components["schemas"]["Theme"];
         };
-        /** @description A proposed change and its review. */
+        /** @description A proposed change and its review, as the API answers it (stored as a [`record::ProposalRecord`]). */
         Proposal: {
             author: components["schemas"]["Person"];
             base: string;
@@ -1564,8 +1614,7 @@ export interface components {
         /** @description One published version of a document (a commit on `main`'s first-parent line that changed it). */
         Version: {
             approved_by?: string | null;
-            /** @description `added`, `modified` or `deleted`. */
-            change: string;
+            change: components["schemas"]["VersionChange"];
             commit: string;
             proposal?: string | null;
             /** @description When it reached `main` (RFC 3339 UTC) and as Unix seconds. */
@@ -1580,6 +1629,12 @@ export interface components {
             self_approved: boolean;
             title: string;
         };
+        /**
+         * @description What a published version did: to one document (its history) or, in the changelog, as a
+         *     whole publish.
+         * @enum {string}
+         */
+        VersionChange: "added" | "modified" | "deleted" | "published";
         /** @description A query that found nothing, grouped by its normalised form, for the content-gap report. */
         ZeroResultQuery: {
             /**
@@ -1773,6 +1828,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DocView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    backlinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The document id; may contain `/` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backlink"][];
                 };
             };
             404: {
@@ -2012,7 +2097,7 @@ export interface operations {
     gaps: {
         parameters: {
             query?: {
-                /** @description How many days back (default 30). */
+                /** @description How many days back (default 30, at most 3650). */
                 days?: number;
             };
             header?: never;
@@ -2939,7 +3024,7 @@ export interface operations {
     recent: {
         parameters: {
             query?: {
-                /** @description How many (default 20). */
+                /** @description How many (default 20, at most 200). */
                 limit?: number;
             };
             header?: never;
@@ -2998,7 +3083,7 @@ export interface operations {
                 q?: string;
                 /** @description Record the query in the search log (for settled queries, not every keystroke). */
                 record?: boolean;
-                /** @description Only this tag. */
+                /** @description Only this tag (empty: any). */
                 tag?: string;
             };
             header?: never;

@@ -19,6 +19,8 @@ export type StepView = S['StepView'];
 export type Step = S['Step'];
 export type Checkpoint = S['Checkpoint'];
 export type ErrorBody = S['ErrorBody'];
+/** Every code the server may answer: a closed union, so a branch on a code it never sends is a type error. */
+export type ErrorCode = S['ErrorCode'];
 
 export type SearchResponse = S['SearchResponse'];
 export type SearchHit = S['Hit'];

@@ -43,6 +43,16 @@ export async function recordSearch(p: SearchQuery): Promise<void> {
   }
 }
 
+/**
+ * Each document once, in rank order. The core returns a document once, but a repeated id must
+ * never reach a keyed list: Svelte throws `each_key_duplicate` and the screen stops updating
+ * (#12: a page indexed twice broke the search screen).
+ */
+export function uniqueHits<T extends { id: string }>(hits: T[]): T[] {
+  const seen = new Set<string>();
+  return hits.filter((h) => !seen.has(h.id) && (seen.add(h.id), true));
+}
+
 export class SearchState {
   results = $state<SearchResponse | null>(null);
   status = $state<SearchStatus>('idle');
@@ -110,7 +120,8 @@ export class SearchState {
         // Nothing found and the reader has stopped typing: that is a gap worth reporting.
         this.#recordTimer = setTimeout(() => void recordSearch(params), RECORD_EMPTY_AFTER_MS);
       }
-      this.results = res;
+      const hits = uniqueHits(res.hits);
+      this.results = hits.length === res.hits.length ? res : { ...res, hits };
       this.lookup = lookup;
       this.error = null;
       this.status = 'done';

@@ -136,7 +136,7 @@ fn hits_carry_everything_a_result_list_needs() {
     let r = search(&ix, "jitter");
     let h = &r.hits[0];
     assert_eq!(h.id, "retry-with-backoff");
-    assert_eq!(h.kind, "pattern");
+    assert_eq!(h.kind, guildhall_content::Kind::Pattern);
     assert_eq!(h.title, "Retry with backoff");
     assert_eq!(h.summary, "Retry temporary failures with growing waits.");
     assert_eq!(h.path, "patterns/retry-with-backoff.md");
