@@ -169,6 +169,11 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     );
     assert_eq!(preview["title"], "Faster onboarding");
     assert_eq!(preview["terms"][0]["id"], "backoff", "{preview}");
+    // The preview carries what the published page shows above the text: the kind's fields (the
+    // metric cards) in the shape of a document view's `fields`, and the summary.
+    assert_eq!(preview["fields"]["kind"], "case-study", "{preview}");
+    assert!(preview["fields"]["metrics"].is_array(), "{preview}");
+    assert_eq!(preview["summary"], "Faster onboarding.", "{preview}");
     // Hostile Markdown is sanitized by the same pipeline.
     let (_, xss) = api.post(
         "/api/preview",
@@ -426,14 +431,17 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every template, given a title and saved into a copy of the starter content, passes
-/// `guildhall check` (the real binary) as it is.
+/// Every template, given a title and its `‹placeholders›` written, passes `guildhall check` (the
+/// real binary); with the placeholders left in, each one is a `placeholder` error on its line.
 #[test]
-fn every_template_passes_check_once_given_a_title() {
+fn every_template_passes_check_once_its_placeholders_are_filled() {
     let starter = crate::harness::repo_root().join("content");
     let hub = guildhall_core::Hub::open(&starter, &guildhall_core::HubOptions::default()).expect("open");
     let templates = hub.templates();
     assert_eq!(templates.len(), 5);
+    let check = |root: &Path| {
+        crate::harness::guildhall(&["check", "--content", root.to_str().expect("utf-8"), "--errors-only"])
+    };
     for t in templates {
         let copy = tempfile::tempdir().expect("tempdir");
         copy_dir(&starter, copy.path());
@@ -446,19 +454,47 @@ fn every_template_passes_check_once_given_a_title() {
         assert_ne!(titled, t.content, "{kind}: the template has an empty title line to fill");
         let file = copy.path().join(&t.folder).join(format!("template-check-{kind}.md"));
         std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+
+        // Titled, with the placeholders left in: one `placeholder` error per placeholder.
         std::fs::write(&file, &titled).expect("write");
-        let out =
-            crate::harness::guildhall(&["check", "--content", copy.path().to_str().expect("utf-8"), "--errors-only"]);
+        let out = check(copy.path());
+        assert_eq!(out.status.code(), Some(1), "{kind}: placeholders are errors");
+        let report = crate::harness::stdout(&out);
+        let expected: usize = titled.lines().map(|l| guildhall_content::placeholders_in(l).len()).sum();
+        assert!(expected > 0, "{kind}: the template marks what to write");
+        let rel = format!("{}/template-check-{kind}.md", t.folder);
+        let reported = report.lines().filter(|l| l.starts_with(&rel) && l.contains("error[placeholder]")).count();
+        assert_eq!(reported, expected, "{kind}:\n{report}");
+
+        // Every placeholder written (in members' names where a person is asked for): it passes.
+        let filled = fill_placeholders(&titled);
+        std::fs::write(&file, &filled).expect("write");
+        let out = check(copy.path());
         assert!(
             out.status.success(),
-            "the {kind} template fails check:\n{}{}",
+            "the {kind} template fails check once filled:\n{}{}",
             crate::harness::stdout(&out),
             crate::harness::stderr(&out)
         );
         // Untitled, it is reported rather than accepted silently.
-        std::fs::write(&file, &t.content).expect("write");
-        let out =
-            crate::harness::guildhall(&["check", "--content", copy.path().to_str().expect("utf-8"), "--errors-only"]);
+        let untitled = fill_placeholders(&t.content);
+        std::fs::write(&file, &untitled).expect("write");
+        let out = check(copy.path());
         assert_eq!(out.status.code(), Some(1), "{kind}: an empty title is an error: {}", crate::harness::stdout(&out));
     }
+}
+
+/// Every `‹…›` replaced by text a writer might give (a member's name where a person is asked for).
+fn fill_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('‹') {
+        let Some(close) = rest[open..].find('›') else { break };
+        let inner = &rest[open + '‹'.len_utf8()..open + close];
+        out.push_str(&rest[..open]);
+        out.push_str(if inner.contains("name") { "Amara Okafor" } else { "Written by hand" });
+        rest = &rest[open + close + '›'.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
 }

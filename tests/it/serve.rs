@@ -116,6 +116,11 @@ fn the_api_answers_and_refuses_in_json() {
     let (s, hub) = call(&a, "GET", &url("/api/hub"), None);
     assert_eq!(s, 200);
     assert!(hub["documents"].as_u64().unwrap_or(0) >= 150, "{hub}");
+    // The members of guildhall.toml, for the editor's person fields.
+    assert!(
+        hub["members"].as_array().is_some_and(|m| m.iter().any(|m| m["name"] == "Priya Raman" && m["roles"][0] == "mentor")),
+        "{hub}"
+    );
 
     let (s, found) = call(&a, "GET", &url("/api/search?q=try%20again%20later"), None);
     assert_eq!(s, 200);

@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /**
@@ -43,6 +45,37 @@ export function watchConsole(page: Page): string[] {
   });
   page.on('pageerror', (e) => problems.push(String(e)));
   return problems;
+}
+
+/** The axe rule tags every scan runs: WCAG 2.0 to 2.2 A and AA, best practices, and the experimental
+ * rules (such as `label-content-name-mismatch`, WCAG 2.5.3), which axe leaves out unless asked. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice', 'experimental'];
+
+/** axe-core as the project pins it (4.14): @axe-core/playwright would otherwise inject its own, older copy. */
+export const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The serious and critical axe violations on the page, one line each (empty when it passes). */
+export async function axeViolations(page: Page, what = ''): Promise<string[]> {
+  const results = await new AxeBuilder({ page, axeSource: AXE_SOURCE }).withTags(AXE_TAGS).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${what ? `${what}: ` : ''}${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+/**
+ * Replaces the Markdown editor's whole text as a person pasting would (select all, paste).
+ * Playwright's `fill` on a content-editable goes through the browser's own editing, which writes
+ * inline styles the CSP refuses; CodeMirror handles a paste itself.
+ */
+export async function pasteText(page: Page, text: string): Promise<void> {
+  const editor = page.getByRole('textbox', { name: 'Markdown' });
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await editor.evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
 }
 
 export const SCREENS = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/api/types';
-import { lineAt, lineCount, offsetOf, severityByLine, sortDiagnostics } from '../src/lib/editor';
+import { lineAt, lineCount, matchPages, matchTerms, offsetOf, openWikilink, severityByLine, sortDiagnostics } from '../src/lib/editor';
 
 const d = (line: number, severity: 'error' | 'warning', col = 1): Diagnostic =>
   ({ code: 'broken-link', line, col, message: `m${line}`, path: 'x.md', severity }) as Diagnostic;
@@ -42,5 +42,45 @@ describe('editor text helpers', () => {
       ['warning', 1, 1],
       ['warning', 9, 1],
     ]);
+  });
+});
+
+describe('editor completion', () => {
+  it('sees a wikilink being typed, and only then', () => {
+    expect(openWikilink('See [[retr')).toEqual({ from: 6, query: 'retr' });
+    expect(openWikilink('See [[')).toEqual({ from: 6, query: '' });
+    expect(openWikilink('See [[retry]] and')).toBeNull();
+    expect(openWikilink('See [[retry|label')).toBeNull();
+    expect(openWikilink('See [[retry#sec')).toBeNull();
+    expect(openWikilink('[[a\nb')).toBeNull();
+    expect(openWikilink('one [ bracket')).toBeNull();
+  });
+
+  it('matches pages by id or title, prefixes first', () => {
+    const pages = [
+      { id: 'retry-with-backoff', title: 'Retry with backoff' },
+      { id: 'set-timeouts', title: 'Set timeouts' },
+      { id: 'circuit-breaker', title: 'Circuit breaker for flaky services' },
+    ];
+    expect(matchPages(pages, 'retr').map((p) => p.id)).toEqual(['retry-with-backoff']);
+    expect(matchPages(pages, 'Flaky').map((p) => p.id)).toEqual(['circuit-breaker']);
+    expect(matchPages(pages, 'set').map((p) => p.id)).toEqual(['set-timeouts']);
+    expect(matchPages(pages, 'ti').map((p) => p.id)).toEqual(['set-timeouts']);
+    expect(matchPages(pages, '').length).toBe(3);
+    expect(matchPages(pages, 'zzz')).toEqual([]);
+  });
+
+  it('completes glossary terms and aliases from two letters', () => {
+    const terms = [
+      { term: 'Exponential backoff', aliases: ['backoff'], plain: 'Waiting longer each time.' },
+      { term: 'Data loss prevention', aliases: ['DLP'], plain: 'Rules that stop data leaking.' },
+      { term: 'Jitter', aliases: [], plain: 'A random delay.' },
+    ];
+    expect(matchTerms(terms, 'j')).toEqual([]);
+    expect(matchTerms(terms, 'jit').map((m) => m.insert)).toEqual(['Jitter']);
+    expect(matchTerms(terms, 'back').map((m) => m.insert)).toEqual(['backoff']);
+    expect(matchTerms(terms, 'dl').map((m) => m.insert)).toEqual(['DLP']);
+    // A word already complete is not offered back.
+    expect(matchTerms(terms, 'jitter')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DocSummary } from '../src/api/types';
-import { filterPatterns, humanise, optionsOf } from '../src/lib/filters';
+import { audienceList, filterPatterns, humanise, optionsOf } from '../src/lib/filters';
 
 const doc = (id: string, over: Partial<DocSummary>): DocSummary =>
   ({ id, kind: 'pattern', title: id, path: `patterns/${id}.md`, tags: [], audience: [], stale: false, reading_minutes: 1, ...over }) as DocSummary;
@@ -27,5 +27,14 @@ describe('pattern filters', () => {
     expect(humanise('case-study')).toBe('Case study');
     expect(humanise('low-code')).toBe('Low-code');
     expect(humanise('either')).toBe('Low-code or code');
+  });
+});
+
+describe('audience in a sentence', () => {
+  it('names people, with IT in capitals and "and" before the last', () => {
+    expect(audienceList(['it-admin'])).toBe('IT admins');
+    expect(audienceList(['citizen-developer', 'mentor', 'it-admin'])).toBe('citizen developers, mentors and IT admins');
+    expect(audienceList([])).toBe('');
+    expect(humanise('it-admin')).toBe('IT admin');
   });
 });

@@ -24,6 +24,10 @@ describe('case-study metrics', () => {
     expect(formatChange(m(12, 3, 'lower'))).toBe('75% better');
     expect(formatChange(m(3, 4, 'lower'))).toBe('33.3% worse');
     expect(formatChange(m(0, 4, 'lower'))).toBe('no baseline');
+    // A rate is compared by its values, not as a percentage of a percentage ("83.3% better").
+    expect(formatChange({ ...m(12, 2, 'lower'), unit: '%' })).toBe('better: from 12% to 2%');
+    expect(formatChange({ ...m(2, 12, 'lower'), unit: 'percent' })).toBe('worse: from 2% to 12%');
+    expect(formatChange({ ...m(0, 5, 'higher'), unit: '%' })).toBe('better: from 0% to 5%');
     expect(formatValue(1200, 'days')).toBe('1,200 days');
     expect(formatValue(4.25, '%')).toBe('4.25%');
     expect(formatValue(3)).toBe('3');

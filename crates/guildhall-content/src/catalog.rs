@@ -268,6 +268,8 @@ impl Catalog {
             }
         }
         for (i, doc) in docs.iter().enumerate() {
+            diagnostics.extend(crate::placeholder::check_placeholders(doc));
+            diagnostics.extend(crate::placeholder::check_people(doc, &config));
             if let (Some(today), Some(review_by)) = (opts.today, doc.meta.review_by)
                 && review_by < today
             {

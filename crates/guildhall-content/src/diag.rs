@@ -67,6 +67,10 @@ pub enum Code {
     Stale,
     /// Nothing links to the page and no path uses it.
     Orphan,
+    /// A template's `‹placeholder›` is still in the document.
+    Placeholder,
+    /// A case study's `authors` or `mentor` names someone who is not (or no longer) a member.
+    FormerMember,
 }
 
 impl Code {
@@ -96,6 +100,8 @@ impl Code {
             Code::HubSetting => "hub-setting",
             Code::Stale => "stale",
             Code::Orphan => "orphan",
+            Code::Placeholder => "placeholder",
+            Code::FormerMember => "former-member",
         }
     }
 }

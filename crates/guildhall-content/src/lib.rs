@@ -38,6 +38,7 @@ mod hub_settings;
 mod include;
 mod load;
 mod model;
+mod placeholder;
 mod render;
 mod scan;
 
@@ -54,5 +55,6 @@ pub use model::{
     Audience, Better, CaseStudyFields, Checkpoint, Document, Fit, GuideFields, Kind, KindFields, Meta, Metric,
     PathFields, PatternFields, Risk, Step, TermFields, fnv1a64,
 };
+pub use placeholder::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, placeholders_in};
 pub use render::{ID_PREFIX, RenderOptions, Rendered, Renderer, escape};
 pub use scan::{Heading, LinkRef, LinkStyle, Outline, Segment, plain_text, prepare, slug};

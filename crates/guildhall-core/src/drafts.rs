@@ -2,7 +2,7 @@
 //! crash), templates, a live preview checked against the loaded catalog, and turning a draft into
 //! a proposal.
 
-use guildhall_content::{Diagnostic, Heading, Kind, LoadOptions, is_markdown};
+use guildhall_content::{Diagnostic, Heading, Kind, KindFields, LoadOptions, is_markdown};
 use guildhall_store::NewDraft as StoredNewDraft;
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +102,13 @@ pub struct Preview {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
+    /// The summary, as the published page shows it above the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The kind's fields (a case study's metrics, a term's definitions), as the published page
+    /// shows them: the same shape as a document view's `fields`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<KindFields>,
     /// Sanitized HTML, rendered like a published page (glossary mentions included); empty when
     /// the document cannot be read at all (the diagnostics say why).
     pub html: String,
@@ -283,6 +290,8 @@ impl Hub {
             return Ok(Preview {
                 title: None,
                 kind: None,
+                summary: None,
+                fields: None,
                 html: String::new(),
                 diagnostics,
                 toc: Vec::new(),
@@ -294,6 +303,8 @@ impl Hub {
         Ok(Preview {
             title: Some(doc.title.clone()),
             kind: Some(doc.kind()),
+            summary: doc.meta.summary.clone(),
+            fields: Some(doc.fields.clone()),
             html: rendered.html,
             diagnostics,
             toc: rendered.toc,

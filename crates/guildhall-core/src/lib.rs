@@ -60,7 +60,7 @@ pub use personal::{
     StepStatus, path_version,
 };
 pub use templates::{Template, TemplateKind};
-pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, Overview, StepView, TermCard};
+pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, MemberRef, Overview, StepView, TermCard};
 pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
 
 // The façade's vocabulary: exactly the types of the crates below that shells need, named here so

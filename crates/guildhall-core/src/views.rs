@@ -233,6 +233,17 @@ pub struct Overview {
     pub stale: Vec<DocRef>,
     pub errors: usize,
     pub warnings: usize,
+    /// The people of `guildhall.toml`'s `[[members]]`, for the editor's person fields (owner,
+    /// authors, mentor).
+    pub members: Vec<MemberRef>,
+}
+
+/// A member of the hub as the editor offers it: the name and the roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberRef {
+    pub name: String,
+    pub roles: Vec<String>,
 }
 
 /// How many documents a hub has of one kind.
@@ -257,5 +268,12 @@ pub(crate) fn overview(c: &Catalog, today: Date) -> Overview {
         stale,
         errors,
         warnings: c.diagnostics().len() - errors,
+        members: c
+            .config()
+            .members
+            .iter()
+            .filter(|m| !m.name.trim().is_empty())
+            .map(|m| MemberRef { name: m.name.trim().to_string(), roles: m.roles.clone() })
+            .collect(),
     }
 }

@@ -4,6 +4,7 @@ import type { components, operations } from './schema';
 
 type S = components['schemas'];
 export type Overview = S['Overview'];
+export type MemberRef = S['MemberRef'];
 export type DocSummary = S['DocSummary'];
 export type DocView = S['DocView'];
 export type DocRef = S['DocRef'];

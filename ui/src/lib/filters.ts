@@ -36,7 +36,22 @@ export function optionsOf(docs: DocSummary[], key: keyof PatternFilters): Array<
   });
 }
 
-const WORDS: Record<string, string> = { 'low-code': 'Low-code', 'no-code': 'No-code', coded: 'Code', either: 'Low-code or code' };
+const WORDS: Record<string, string> = { 'low-code': 'Low-code', 'no-code': 'No-code', coded: 'Code', either: 'Low-code or code', 'it-admin': 'IT admin' };
+
+/** Who a page is for, as people, in a sentence: `[citizen-developer, it-admin]` -> "citizen developers and IT admins". */
+const PEOPLE: Record<string, string> = {
+  'citizen-developer': 'citizen developers',
+  mentor: 'mentors',
+  'it-admin': 'IT admins',
+  'data-steward': 'data stewards',
+  'app-owner': 'app owners',
+  everyone: 'everyone',
+};
+export function audienceList(audience: readonly string[]): string {
+  const names = audience.map((a) => PEOPLE[a] ?? a.replace(/-/g, ' '));
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
 
 export function humanise(v: string): string {
   if (WORDS[v]) return WORDS[v];

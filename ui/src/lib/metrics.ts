@@ -20,19 +20,29 @@ export function direction(m: Pick<Metric, 'before' | 'after' | 'better'>): Direc
   return p > 0 ? 'better' : 'worse';
 }
 
-/** "−62%" style label of the raw change, and a sentence that says whether it is good. */
-export function formatChange(m: Pick<Metric, 'before' | 'after' | 'better'>): string {
+/** Whether a metric is itself a percentage (`unit: "%"`), where a relative change misleads. */
+export function isPercentUnit(unit?: string | null): boolean {
+  const u = (unit ?? '').trim().toLowerCase();
+  return u === '%' || u === 'percent' || u === 'per cent' || u === 'percentage';
+}
+
+/**
+ * "62.5% better", or for a metric that is itself a percentage "better: from 12% to 2%" (a change
+ * of a rate is not said as a percentage of it), "no change" or "no baseline".
+ */
+export function formatChange(m: Pick<Metric, 'before' | 'after' | 'better'> & { unit?: string | null }): string {
+  const d = direction(m);
+  if (d === 'same') return 'no change';
+  if (isPercentUnit(m.unit)) return `${d}: from ${formatValue(m.before, '%')} to ${formatValue(m.after, '%')}`;
   const p = improvementPercent(m);
   if (p === null) return 'no baseline';
   const rounded = Math.round(Math.abs(p) * 10) / 10;
-  const d = direction(m);
-  if (d === 'same') return 'no change';
   return `${rounded}% ${d}`;
 }
 
 export function formatValue(v: number, unit?: string | null): string {
   const n = Number.isInteger(v) ? v.toLocaleString('en-GB') : v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
   if (!unit) return n;
-  if (unit === '%') return `${n}%`;
+  if (isPercentUnit(unit)) return `${n}%`;
   return `${n} ${unit}`;
 }
