@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::fs;
 
-use guildhall_core::content::{Catalog, Code, LinkTarget, LoadOptions, RenderOptions, Severity};
+use guildhall_content::{Catalog, Code, LinkTarget, LoadOptions, RenderOptions, Severity};
 
 use crate::harness::{catalog, fixture_hub, within};
 

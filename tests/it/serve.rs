@@ -118,7 +118,9 @@ fn the_api_answers_and_refuses_in_json() {
     assert!(hub["documents"].as_u64().unwrap_or(0) >= 150, "{hub}");
     // The members of guildhall.toml, for the editor's person fields.
     assert!(
-        hub["members"].as_array().is_some_and(|m| m.iter().any(|m| m["name"] == "Priya Raman" && m["roles"][0] == "mentor")),
+        hub["members"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["name"] == "Priya Raman" && m["roles"][0] == "mentor")),
         "{hub}"
     );
 

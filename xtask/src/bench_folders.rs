@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use guildhall_core::content::{Catalog, LoadOptions};
+use guildhall_content::{Catalog, LoadOptions};
 use guildhall_core::{Hub, HubOptions, SearchRequest};
 
 const NAMES: [&str; 6] = ["index.md", "README.md", "overview.md", "usage.md", "install.md", "faq.md"];

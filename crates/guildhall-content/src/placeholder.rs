@@ -41,7 +41,9 @@ pub(crate) fn check_placeholders(doc: &Document) -> Vec<Diagnostic> {
         diags.push(
             Diagnostic::error(Code::Placeholder, &doc.path, format!("replace the placeholder ‹{}›", shorten(text)))
                 .at(line, col)
-                .with_hint("templates mark what you need to write as ‹…›; write your own text in its place, or delete it"),
+                .with_hint(
+                    "templates mark what you need to write as ‹…›; write your own text in its place, or delete it",
+                ),
         );
     };
     for (i, line) in doc.front_matter.lines().enumerate() {
@@ -129,10 +131,14 @@ pub(crate) fn check_people(doc: &Document, config: &HubConfig) -> Vec<Diagnostic
     }
     let known = |name: &str| {
         let name = name.trim();
-        config.members.iter().any(|m| m.name.trim().eq_ignore_ascii_case(name) || m.email.trim().eq_ignore_ascii_case(name))
+        config
+            .members
+            .iter()
+            .any(|m| m.name.trim().eq_ignore_ascii_case(name) || m.email.trim().eq_ignore_ascii_case(name))
     };
     let mut diags = Vec::new();
-    let people = cs.authors.iter().map(|a| ("authors", a.as_str())).chain(cs.mentor.iter().map(|m| ("mentor", m.as_str())));
+    let people =
+        cs.authors.iter().map(|a| ("authors", a.as_str())).chain(cs.mentor.iter().map(|m| ("mentor", m.as_str())));
     for (field, name) in people {
         // A placeholder is reported as one already.
         if name.trim().is_empty() || name.contains(PLACEHOLDER_OPEN) || known(name) {
@@ -145,7 +151,9 @@ pub(crate) fn check_people(doc: &Document, config: &HubConfig) -> Vec<Diagnostic
                 format!("`{field}` names {name}, who is not (or no longer) a member of the hub"),
             )
             .at(doc.line_of(field, Some(name)), 1)
-            .with_hint("check the spelling against the [[members]] in guildhall.toml; a person who has left may stay named"),
+            .with_hint(
+                "check the spelling against the [[members]] in guildhall.toml; a person who has left may stay named",
+            ),
         );
     }
     diags
@@ -185,7 +193,8 @@ mod tests {
 
     #[test]
     fn case_study_people_are_checked_against_members() {
-        let (config, _) = HubConfig::parse("[[members]]\nname = \"Amara Okafor\"\nemail = \"amara@x\"\nroles = [\"mentor\"]\n");
+        let (config, _) =
+            HubConfig::parse("[[members]]\nname = \"Amara Okafor\"\nemail = \"amara@x\"\nroles = [\"mentor\"]\n");
         let d = doc("---\ntitle: T\nauthors: [amara okafor, Jo Left]\nmentor: Sam Gone\n---\nBody.\n");
         let w = check_people(&d, &config);
         assert_eq!(w.len(), 2, "{w:?}");

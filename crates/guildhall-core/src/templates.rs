@@ -306,7 +306,11 @@ mod tests {
             assert!(t.content.contains("\nreview_by: 2027-12-07\n"), "{:?}", t.kind);
             assert!(!guildhall_content::placeholders_in(&t.content.replace('\n', " ")).is_empty());
             if t.kind != TemplateKind::Term {
-                assert!(t.content.contains("\nrelated: []\n") || t.content.contains("\npatterns: []\n"), "{:?}", t.kind);
+                assert!(
+                    t.content.contains("\nrelated: []\n") || t.content.contains("\npatterns: []\n"),
+                    "{:?}",
+                    t.kind
+                );
             }
         }
     }
