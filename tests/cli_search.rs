@@ -11,6 +11,8 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 fn hub() -> (tempfile::TempDir, tempfile::TempDir) {
     let content = tempfile::tempdir().expect("tempdir");
+    // A Guildhall hub (kind folders mean kinds only where guildhall.toml says so).
+    write(content.path(), "guildhall.toml", "");
     write(
         content.path(),
         "glossary/exponential-backoff.md",
@@ -49,7 +51,7 @@ fn index_reports_what_it_did() {
     assert!(stdout(&o).contains("2 added, 0 updated, 0 removed"), "{}", stdout(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no index yet"));
     let o = run(content.path(), data.path(), &["index"]);
-    assert!(stdout(&o).contains("0 added, 0 updated, 0 removed, 2 unchanged"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 added, 0 updated, 0 removed, 0 repaired, 2 unchanged"), "{}", stdout(&o));
 }
 
 #[test]

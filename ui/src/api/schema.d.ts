@@ -826,7 +826,7 @@ export interface components {
          *     match on it, so a variant is never renamed, only added.
          * @enum {string}
          */
-        Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "hub-setting" | "stale" | "orphan";
+        Code: "yaml" | "missing-field" | "wrong-type" | "invalid-value" | "invalid-id" | "duplicate-id" | "broken-link" | "ambiguous-link" | "missing-ref" | "escapes-hub" | "unsafe-link" | "remote-resource" | "term-conflict" | "invalid-utf8" | "nul-byte" | "too-large" | "too-deep" | "checkpoint" | "io" | "config" | "hub-setting" | "stale" | "orphan" | "placeholder" | "former-member";
         /** @description One event in a proposal's life. */
         Comment: {
             action: components["schemas"]["CommentAction"];
@@ -1144,6 +1144,11 @@ export interface components {
              */
             line: number;
         };
+        /** @description A member of the hub as the editor offers it: the name and the roles. */
+        MemberRef: {
+            name: string;
+            roles: string[];
+        };
         /** @description A member of the hub. */
         MemberView: {
             email: string;
@@ -1204,6 +1209,11 @@ export interface components {
             by_kind: components["schemas"]["KindCount"][];
             documents: number;
             errors: number;
+            /**
+             * @description The people of `guildhall.toml`'s `[[members]]`, for the editor's person fields (owner,
+             *     authors, mentor).
+             */
+            members: components["schemas"]["MemberRef"][];
             name: string;
             stale: components["schemas"]["DocRef"][];
             warnings: number;
@@ -1333,12 +1343,15 @@ export interface components {
         Preview: {
             /** @description The draft's problems; line numbers are lines of the draft. */
             diagnostics: components["schemas"]["Diagnostic"][];
+            fields?: null | components["schemas"]["KindFields"];
             /**
              * @description Sanitized HTML, rendered like a published page (glossary mentions included); empty when
              *     the document cannot be read at all (the diagnostics say why).
              */
             html: string;
             kind?: null | components["schemas"]["Kind"];
+            /** @description The summary, as the published page shows it above the text. */
+            summary?: string | null;
             /** @description Glossary terms the draft mentions or links, for hover cards (as in a document view). */
             terms: components["schemas"]["TermCard"][];
             title?: string | null;
