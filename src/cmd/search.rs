@@ -58,8 +58,11 @@ pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
     // An unchanged, indexed hub answers from the index without being read again.
     let data = guildhall_core::data_dir(g.data.as_deref());
     let responses = match Hub::search_unchanged(&g.content, &data, &HubOptions::default(), &requests, true)? {
-        Some(responses) => responses,
-        None => {
+        Ok(responses) => responses,
+        Err(rebuilt) => {
+            if let Some(why) = rebuilt {
+                eprintln!("building the search index from the content: {why}");
+            }
             let hub = open_indexed(g, false)?;
             requests.iter().map(|r| hub.search_recorded(r)).collect::<Result<Vec<_>, _>>()?
         }

@@ -28,6 +28,7 @@ fn hub(dir: &Path) {
     let c = dir.join("content");
     std::fs::create_dir_all(c.join("guides")).expect("mkdir");
     std::fs::create_dir_all(c.join("paths")).expect("mkdir");
+    std::fs::write(c.join("guildhall.toml"), "").expect("a Guildhall hub");
     for id in ["one", "two", "three", "four"] {
         std::fs::write(c.join(format!("guides/{id}.md")), format!("---\ntitle: Guide {id}\n---\nAbout {id}.\n"))
             .expect("write");

@@ -149,12 +149,12 @@ pub fn run(args: &[String]) -> Result<()> {
         let answer = Hub::search_unchanged(&hub, &data, &HubOptions::default(), &[request], false)?;
         let secs = t.elapsed().as_secs_f64();
         match answer {
-            Some(r) => println!(
+            Ok(r) => println!(
                 "{n:>7} docs: search on the unchanged indexed folder {:.0} ms in-process ({} hits)",
                 secs * 1000.0,
                 r[0].total
             ),
-            None => println!("{n:>7} docs: the unchanged folder was not recognised as indexed (a bug)"),
+            Err(_) => println!("{n:>7} docs: the unchanged folder was not recognised as indexed (a bug)"),
         }
         if let Some(bin) = &args.bin {
             let t = Instant::now();

@@ -438,10 +438,8 @@ mod tests {
         for code in ErrorCode::ALL {
             let class = code.class();
             assert!(matches!(class.http_status(), 400..=599), "{code}");
-            assert_eq!(
-                class.is_refusal(),
-                (400..500).contains(&class.http_status()) && !matches!(class, ErrorClass::Input | ErrorClass::TooLarge)
-            );
+            // Every 4xx is a refusal (exit 1), every 5xx a failure (exit 2).
+            assert_eq!(class.is_refusal(), (400..500).contains(&class.http_status()), "{code}");
         }
         assert_eq!(
             Error::UnknownDocument { id: "retyr".into(), suggestions: vec!["`retry`".into()] }.problem().suggestions,

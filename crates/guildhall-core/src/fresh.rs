@@ -38,26 +38,28 @@ pub(crate) fn forget(paths: &HubPaths) {
 
 impl Hub {
     /// Answers `requests` from the search index alone when the content in `content` has not
-    /// changed since an open brought the index up to date; `Ok(None)` when it may have (then
-    /// open the hub with [`Hub::open_indexed`] and search it). With `record`, each query is added
-    /// to the search log as [`Hub::search_recorded`] does.
+    /// changed since an open brought the index up to date; `Ok(Err(rebuilt))` when it may have
+    /// (then open the hub with [`Hub::open_indexed`] and search it), where `rebuilt` says why the
+    /// index had to be built afresh when it was found missing or damaged (the caller reports it:
+    /// the open that follows finds a new, empty index). With `record`, each query is added to the
+    /// search log as [`Hub::search_recorded`] does.
     pub fn search_unchanged(
         content: &Path,
         data: &Path,
         options: &HubOptions,
         requests: &[SearchRequest],
         record: bool,
-    ) -> Result<Option<Vec<SearchResponse>>, Error> {
+    ) -> Result<Result<Vec<SearchResponse>, Option<String>>, Error> {
         let paths = HubPaths::new(data, content);
-        let Some(known) = remembered(&paths) else { return Ok(None) };
-        let Ok(now) = guildhall_content::fingerprint(content) else { return Ok(None) };
+        let Some(known) = remembered(&paths) else { return Ok(Err(None)) };
+        let Ok(now) = guildhall_content::fingerprint(content) else { return Ok(Err(None)) };
         if now != known {
-            return Ok(None);
+            return Ok(Err(None));
         }
         let (index, rebuilt) = SearchIndex::open(&paths.index_dir())?;
-        if rebuilt.is_some() {
+        if let Some(why) = rebuilt {
             forget(&paths);
-            return Ok(None);
+            return Ok(Err(Some(why)));
         }
         let mut store = if record {
             let mut store_options = StoreOptions::default();
@@ -76,6 +78,6 @@ impl Hub {
             }
             out.push(response);
         }
-        Ok(Some(out))
+        Ok(Ok(out))
     }
 }

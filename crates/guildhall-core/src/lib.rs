@@ -451,6 +451,7 @@ mod tests {
     fn glossary_lookups_work_both_ways() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(dir.path().join("glossary")).expect("mkdir");
+        std::fs::write(dir.path().join("guildhall.toml"), "").expect("a Guildhall hub");
         std::fs::write(
             dir.path().join("glossary/exponential-backoff.md"),
             "---\nterm: Exponential backoff\naliases: [backoff]\nplain: Wait longer each time.\nplain_phrases: [try again later]\n---\n",
@@ -469,6 +470,7 @@ mod tests {
     fn unknown_ids_get_suggestions() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(dir.path().join("patterns")).expect("mkdir");
+        std::fs::write(dir.path().join("guildhall.toml"), "").expect("a Guildhall hub");
         std::fs::write(dir.path().join("patterns/retry-with-backoff.md"), "---\ntitle: Retry\n---\nx").expect("write");
         let hub = Hub::open(dir.path(), &HubOptions::default()).expect("open");
         let err = hub.render("retry-with-backof").expect_err("unknown");

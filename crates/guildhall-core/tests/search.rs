@@ -12,6 +12,8 @@ fn write(root: &Path, rel: &str, text: &str) {
 }
 
 fn small_hub(root: &Path) {
+    // A Guildhall hub: kind folders are kinds only where guildhall.toml says so.
+    write(root, "guildhall.toml", "");
     write(
         root,
         "glossary/exponential-backoff.md",

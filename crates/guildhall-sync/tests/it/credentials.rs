@@ -67,9 +67,9 @@ fn a_token_in_the_keyring_is_used_and_a_wrong_one_refused_once() {
         String::from_utf8_lossy(&out.stderr)
     );
     // The server saw the anonymous probe, libgit2's try of the address's user name with no
-    // password, and the stored token once: no loop.
+    // password (not always made), and the stored token once: no loop.
     let requests = s.http_requests(&other);
-    assert_eq!(requests.len(), 3, "{requests:#?}");
+    assert!((2..=3).contains(&requests.len()), "{requests:#?}");
     assert!(requests.iter().all(|r| r.contains(" 401 ")), "{requests:#?}");
 }
 
