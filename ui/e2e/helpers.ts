@@ -39,7 +39,7 @@ export async function resetPersonal(request: APIRequestContext): Promise<void> {
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[49]/.test(m.text())) {
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[349]/.test(m.text())) {
       problems.push(m.text());
     }
   });

@@ -9,7 +9,7 @@ test('bookmark, note and recent view: saved on the server and shown on Home', as
   const docLoads: string[] = [];
   const views: string[] = [];
   page.on('request', (r) => {
-    if (r.url().includes('/api/documents/retry-with-backoff')) docLoads.push(r.url());
+    if (new URL(r.url()).pathname === '/api/documents/retry-with-backoff') docLoads.push(r.url());
     if (r.method() === 'POST' && r.url().includes('/api/recent/')) views.push(r.url());
   });
   await page.goto('/#/');

@@ -341,6 +341,10 @@ impl Review {
     /// repository is refused rather than nesting a repository in it. A publish interrupted by a
     /// crash is finished or forgotten here.
     pub fn open(root: &Path) -> Result<Review, ReviewError> {
+        // Two requests opening a folder that is not under git yet (a server's first screens ask
+        // for the changelog and the review queue at once) must not both initialise it.
+        static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = OPENING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let root = root.canonicalize().map_err(durable::io(root))?;
         let repo = match Repository::open(&root) {
             Ok(r) if r.workdir().and_then(|w| w.canonicalize().ok()).as_deref() == Some(root.as_path()) => r,
@@ -390,7 +394,11 @@ impl Review {
         let sig = self.repo.signature().or_else(|_| Signature::now("Guildhall", "guildhall@localhost"))?;
         let oid = self.repo.commit(None, &sig, &sig, "Initial content\n\nImported by Guildhall.\n", &tree, &[])?;
         self.sync_objects(None, oid)?;
-        self.repo.reference(MAIN, oid, false, "guildhall: initial content")?;
+        match self.repo.reference(MAIN, oid, false, "guildhall: initial content") {
+            // Another process created `main` meanwhile: that one stands.
+            Err(e) if e.code() == ErrorCode::Exists => return Ok(()),
+            r => r?,
+        };
         if self.repo.head().is_err() {
             self.repo.set_head(MAIN)?;
         }
