@@ -53,12 +53,16 @@ test('the editor: styled under the CSP, opens at the top, completes pages and te
   await page.keyboard.type('\n\nSee [[retry with');
   const list = page.getByRole('listbox');
   await expect(list.getByRole('option', { name: /retry-with-backoff/ })).toBeVisible();
+  // CodeMirror ignores Enter for 75 ms after the list opens (so fast typing never accepts a
+  // completion by accident); a person reads the list first, and so does this test.
+  await page.waitForTimeout(150);
   await page.keyboard.press('Enter');
   await expect.poll(() => text(page)).toMatch(/See \[\[retry-with-backoff\]\]$/);
 
   // A glossary term is offered while typing a word.
   await page.keyboard.type(' and jitt');
   await expect(list.getByRole('option', { name: /Jitter/i })).toBeVisible();
+  await page.waitForTimeout(150);
   await page.keyboard.press('Enter');
   await expect.poll(() => text(page)).toMatch(/See \[\[retry-with-backoff\]\] and jitter$/i);
 
