@@ -196,7 +196,10 @@ try {
     await s.type(box, 'try again later');
     const titles = await s.until(
       'search results',
-      `const l = [...document.querySelectorAll('#search-results a.hit-link')]; return l.length ? l.map(a => a.getAttribute('href')) : null`,
+      // The results of the whole query, not of a keystroke on the way ("try", "try again la"),
+      // which a slow machine paints first.
+      `const c = document.querySelector('.summary .count'); const l = [...document.querySelectorAll('#search-results a.hit-link')];
+       return c && c.textContent.includes('“try again later”') && l.length ? l.map(a => a.getAttribute('href')) : null`,
       15000,
     );
     if (!titles.some((h) => h.includes('retry-with-backoff'))) throw new Error(`results: ${titles.join(', ')}`);

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use guildhall_core::{Hub, HubOptions, IndexWatcher};
+use guildhall_core::{BackgroundSync, Hub, HubOptions, IndexWatcher};
 use tokio::sync::OnceCell;
 
 use crate::error::CommandError;
@@ -18,7 +18,12 @@ pub struct HubState {
     hub: OnceCell<Result<Arc<Hub>, CommandError>>,
     router: OnceCell<guildhall_http::ApiRouter>,
     watcher: Mutex<Option<IndexWatcher>>,
+    /// Sync with the shared hub's remote on start and every few minutes (dropping it stops it).
+    background_sync: Mutex<Option<BackgroundSync>>,
 }
+
+/// Minutes between background syncs: `GUILDHALL_SYNC_MINUTES` (0 turns it off), else 5.
+pub const SYNC_MINUTES_ENV: &str = "GUILDHALL_SYNC_MINUTES";
 
 impl HubState {
     /// A hub to open from `content`, with its index and personal store under `data`.
@@ -30,6 +35,7 @@ impl HubState {
             hub: OnceCell::new(),
             router: OnceCell::new(),
             watcher: Mutex::new(None),
+            background_sync: Mutex::new(None),
         }
     }
 
@@ -74,6 +80,12 @@ impl HubState {
                 Err(e) => eprintln!("guildhall: content changes will not be picked up: {e}"),
             }
         }
-        Ok(Arc::new(hub))
+        let hub = Arc::new(hub);
+        let minutes = std::env::var(SYNC_MINUTES_ENV).ok().and_then(|m| m.trim().parse::<u64>().ok()).unwrap_or(5);
+        if self.watch && minutes > 0 {
+            let sync = hub.sync_in_background(std::time::Duration::from_secs(minutes * 60));
+            *self.background_sync.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(sync);
+        }
+        Ok(hub)
     }
 }

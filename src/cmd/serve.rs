@@ -15,6 +15,9 @@ pub struct Args {
     /// Keep logged searches (the content-gap report's data) for this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 90)]
     search_log_days: u32,
+    /// Sync with the shared hub's remote on start and every this many minutes (0: only when asked).
+    #[arg(long, value_name = "MINUTES", default_value_t = 5)]
+    sync_every: u64,
     /// The built web UI [default: $GUILDHALL_UI, else ./ui/dist]
     #[arg(
         long,
@@ -45,6 +48,9 @@ pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
     runtime.block_on(async move {
         // Saved changes are searchable within a second and pages follow; dropped on shutdown.
         let _watcher = hub.watch()?;
+        // Only a clone of a shared hub syncs; stopped (after a sync in progress) on shutdown.
+        let _sync = (args.sync_every > 0)
+            .then(|| hub.sync_in_background(std::time::Duration::from_secs(args.sync_every * 60)));
         let listener =
             tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;

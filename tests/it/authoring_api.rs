@@ -418,6 +418,26 @@ fn a_hub_inside_another_repository_is_refused_naming_both() {
     assert!(!root.join(".git").exists());
 }
 
+/// Regression: Home's changelog, the review count and the identity opened the review
+/// repository, which initialised git in a plain folder that someone only browsed.
+#[test]
+fn browsing_a_folder_not_under_git_never_makes_it_a_repository() {
+    let hub = hub();
+    let root = hub.path();
+    let data = tempfile::tempdir().expect("data");
+    let api = Api::start(root, data.path());
+    let (s, queue) = api.get("/api/proposals");
+    assert_eq!((s, queue.clone()), (200, json!([])), "{queue}");
+    let (s, changelog) = api.get("/api/changelog");
+    assert_eq!((s, changelog.clone()), (200, json!([])), "{changelog}");
+    let (s, history) = api.get("/api/history/retry");
+    assert_eq!((s, history.clone()), (200, json!([])), "{history}");
+    // Who the person is depends on their global git user; whatever it is, it is an answer.
+    let (s, me) = api.get("/api/identity");
+    assert!(s == 200 || s == 403, "{s} {me}");
+    assert!(!root.join(".git").exists(), "a read initialised a repository");
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read_dir") {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +164,38 @@ export class AuthoringHub {
     AuthoringHub.identity(this.content, who);
   }
 
+  /**
+   * Makes this hub a clone of a shared hub: a bare repository beside it becomes its `origin`, as
+   * `guildhall clone` leaves it. Returns the remote's path.
+   */
+  share(): string {
+    const remote = `${this.content}-remote.git`;
+    spawnSync('git', ['clone', '-q', '--bare', this.content, remote], { encoding: 'utf8' });
+    git(this.content, 'remote', 'add', 'origin', remote);
+    git(this.content, 'fetch', '-q', 'origin');
+    return remote;
+  }
+
+  /** The shared hub's server goes away (the clone's `origin` no longer answers). */
+  removeRemote(remote: string): void {
+    rmSync(remote, { recursive: true, force: true });
+  }
+
+  /** Someone else publishes `path` on the shared hub from their own clone. */
+  publishElsewhere(remote: string, path: string, text: string): void {
+    const other = mkdtempSync(join(tmpdir(), 'guildhall-other-'));
+    try {
+      const r = spawnSync('git', ['clone', '-q', remote, other], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`git clone failed: ${r.stderr}`);
+      writeFileSync(join(other, path), text);
+      git(other, 'add', '-A');
+      git(other, '-c', `user.name=${REVIEWER.name}`, '-c', `user.email=${REVIEWER.email}`, 'commit', '-q', '-m', `Publish ${path}`);
+      git(other, 'push', '-q', 'origin', 'main');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  }
+
   /** The published `main` log, for assertions about what git recorded. */
   log(): string {
     return git(this.content, 'log', '--format=%B%x00', 'main');
@@ -177,6 +209,7 @@ export class AuthoringHub {
     }
     rmSync(this.content, { recursive: true, force: true });
     rmSync(this.data, { recursive: true, force: true });
+    rmSync(`${this.content}-remote.git`, { recursive: true, force: true });
   }
 }
 

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use guildhall_content::{Catalog, LoadOptions, is_markdown};
 use guildhall_review::{
-    ChangeKind, ChangelogEntry, ChangelogFilter, FileChangeKind, Identity, Proposal, Published, Review, Rollback,
-    Version,
+    ChangeKind, ChangelogEntry, ChangelogFilter, FileChangeKind, Identity, Proposal, Published, Review, ReviewRules,
+    Rollback, Version,
 };
 use serde::Serialize;
 
@@ -79,9 +79,13 @@ impl From<Rollback> for RollbackOutcome {
 impl Hub {
     /// The local identity with the kinds of change it may approve.
     pub fn identity_view(&self) -> Result<IdentityView, Error> {
-        let review = self.repository()?;
-        let who = review.identity()?;
-        let rules = review.rules()?;
+        let (who, rules) = match self.existing_repository()? {
+            Some(review) => (review.identity()?, review.rules()?),
+            None => {
+                let who = guildhall_review::identity_outside_git(&self.root)?;
+                (who, ReviewRules::from_config(&guildhall_review::work_tree_config(&self.root)?)?)
+            }
+        };
         let may_approve =
             ChangeKind::ALL.into_iter().filter(|&k| rules.approvers(k).iter().any(|r| who.roles.contains(r))).collect();
         Ok(IdentityView { name: who.name, email: who.email, roles: who.roles, may_approve })
@@ -137,9 +141,19 @@ impl Hub {
         Ok(Review::open(&self.root)?)
     }
 
+    /// The hub's repository if the folder is under git; `None` for a plain folder. Reads use
+    /// this: looking at a plain folder never initialises a repository in it (the first proposal
+    /// does).
+    fn existing_repository(&self) -> Result<Option<Review>, Error> {
+        Ok(Review::open_existing(&self.root)?)
+    }
+
     /// The local identity and its roles.
     pub fn identity(&self) -> Result<Identity, Error> {
-        Ok(self.repository()?.identity()?)
+        match self.existing_repository()? {
+            Some(review) => Ok(review.identity()?),
+            None => Ok(guildhall_review::identity_outside_git(&self.root)?),
+        }
     }
 
     /// Proposes the work-tree content of `files` (paths absolute or relative to the hub folder);
@@ -156,7 +170,10 @@ impl Hub {
 
     /// Open proposals and those waiting for their authors.
     pub fn review_queue(&self) -> Result<Vec<Proposal>, Error> {
-        Ok(self.repository()?.queue()?)
+        match self.existing_repository()? {
+            Some(review) => Ok(review.queue()?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// One proposal.
@@ -185,7 +202,10 @@ impl Hub {
 
     /// The published versions of a document (id or path), newest first.
     pub fn history(&self, doc: &str) -> Result<Vec<Version>, Error> {
-        Ok(self.repository()?.history(doc)?)
+        match self.existing_repository()? {
+            Some(review) => Ok(review.history(doc)?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// A unified diff of one document between two versions (`to` defaults to `main`).
@@ -204,11 +224,14 @@ impl Hub {
 
     /// Every published change, newest first.
     pub fn changelog(&self, filter: &ChangelogFilter) -> Result<Vec<ChangelogEntry>, Error> {
-        Ok(self.repository()?.changelog(filter)?)
+        match self.existing_repository()? {
+            Some(review) => Ok(review.changelog(filter)?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Reloads the catalog from the content folder and brings the index up to date.
-    fn reload(&self) -> Result<(), Error> {
+    pub(crate) fn reload(&self) -> Result<(), Error> {
         let catalog = Arc::new(Catalog::load(&self.root, &LoadOptions::default().with_today(self.today))?);
         if let Some(index) = &self.search {
             index.sync(&catalog, &mut |_, _| {})?;

@@ -10,6 +10,7 @@ use guildhall_content::Diagnostic;
 use guildhall_index::IndexError;
 use guildhall_review::ReviewError;
 use guildhall_store::StoreError;
+use guildhall_sync::SyncError;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -48,6 +49,8 @@ pub enum ErrorCode {
     NotAuthor,
     /// The hub folder is inside another git repository instead of being one.
     NoRepository,
+    /// The hub has no remote to sync with (it is not a clone of a shared hub).
+    NotShared,
     /// The proposal's status does not allow the action.
     WrongState,
     /// The proposal conflicts with `main`; it was sent back to its author.
@@ -133,7 +136,7 @@ impl ErrorClass {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::BadRequest,
         ErrorCode::TooLarge,
         ErrorCode::NotFound,
@@ -148,6 +151,7 @@ impl ErrorCode {
         ErrorCode::SelfReview,
         ErrorCode::NotAuthor,
         ErrorCode::NoRepository,
+        ErrorCode::NotShared,
         ErrorCode::WrongState,
         ErrorCode::Conflict,
         ErrorCode::DirtyWorkTree,
@@ -173,6 +177,7 @@ impl ErrorCode {
             C::NoIdentity | C::NotAMember | C::Permission | C::SelfReview | C::NotAuthor => ErrorClass::Forbidden,
             C::NotCompleted
             | C::NoRepository
+            | C::NotShared
             | C::WrongState
             | C::Conflict
             | C::DirtyWorkTree
@@ -203,6 +208,7 @@ impl ErrorCode {
             C::SelfReview => "self-review",
             C::NotAuthor => "not-author",
             C::NoRepository => "no-repository",
+            C::NotShared => "not-shared",
             C::WrongState => "wrong-state",
             C::Conflict => "conflict",
             C::DirtyWorkTree => "dirty-work-tree",
@@ -276,6 +282,8 @@ impl Error {
             Error::Store(e) => store_problem(e),
             Error::Index(e) => index_problem(e),
             Error::Review(e) => review_problem(e),
+            Error::NotShared(_) => Problem::new(ErrorCode::NotShared, self.to_string()),
+            Error::Sync(e) => sync_problem(e),
             Error::Load(_) | Error::Watch(_) => Problem::new(ErrorCode::Internal, self.to_string()),
         }
     }
@@ -311,6 +319,19 @@ fn store_problem(e: &StoreError) -> Problem {
                 "export your personal data (Settings), then move the personal store aside and import it again",
             );
         }
+        _ => ErrorCode::Internal,
+    };
+    Problem::new(code, e.to_string())
+}
+
+fn sync_problem(e: &SyncError) -> Problem {
+    let code = match e {
+        SyncError::Busy { .. } => ErrorCode::Busy,
+        SyncError::DirtyFiles { .. } => ErrorCode::DirtyWorkTree,
+        SyncError::Invalid(_) | SyncError::Destination { .. } => ErrorCode::BadRequest,
+        // What the remote refused is reported in a sync's outcome, not as an error; should one
+        // arrive here, the person can only wait or check the address.
+        e if e.is_remote() => ErrorCode::Unavailable,
         _ => ErrorCode::Internal,
     };
     Problem::new(code, e.to_string())

@@ -43,6 +43,7 @@ mod governance;
 pub mod inputs;
 mod paths;
 mod personal;
+mod team;
 mod templates;
 mod views;
 mod watch;
@@ -59,6 +60,7 @@ pub use personal::{
     BookmarkView, CheckResult, CheckState, MAX_NOTE_BYTES, PathCard, PathProgressView, PathStepView, RecentItem,
     StepStatus, path_version,
 };
+pub use team::{BackgroundSync, SyncOutcome, SyncProblem, SyncView};
 pub use templates::{Template, TemplateKind};
 pub use views::{DocRef, DocSummary, DocView, Headline, KindCount, MemberRef, Overview, StepView, TermCard};
 pub use watch::{DEBOUNCE, IndexWatcher, MAX_BATCH_WAIT, WatchStatus};
@@ -145,6 +147,18 @@ pub enum Error {
     /// No file of the hub has this path (or it is not one that may be served).
     #[error("no file `{0}` in the hub")]
     UnknownFile(String),
+    /// Team sync could not run (another sync holds the repository, a local git or I/O failure).
+    /// What the remote refused is not an error: it is in the [`SyncOutcome`].
+    #[error(transparent)]
+    Sync(guildhall_sync::SyncError),
+    /// A sync was asked of a hub that has no remote.
+    #[error(
+        "`{}` is not a shared hub (it has no remote to sync with): join a shared hub with `guildhall clone URL`, \
+         or add the hub's address with `git -C {} remote add origin URL`",
+        .0.display(),
+        .0.display()
+    )]
+    NotShared(PathBuf),
     /// A judgments file line is malformed.
     #[error("judgments line {line}: {message}")]
     Judgments { line: usize, message: String },
@@ -180,6 +194,8 @@ pub struct Hub {
     search: Option<Arc<SearchIndex>>,
     index_status: Option<IndexStatus>,
     store: Option<Mutex<Store>>,
+    /// A sync of this hub is running (one at a time; see `team`).
+    syncing: std::sync::atomic::AtomicBool,
 }
 
 /// The current catalog, replaced as a whole when the content changes.
@@ -205,6 +221,7 @@ impl Hub {
             search: None,
             index_status: None,
             store: None,
+            syncing: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

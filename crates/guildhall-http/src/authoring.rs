@@ -43,7 +43,7 @@ pub fn document_routes() -> OpenApiRouter<AppState> {
 
 /// Runs `f` on the hub on a blocking thread: review actions read and write git objects and
 /// files, and drafts are written durably to SQLite.
-async fn blocking<T, F>(s: &AppState, f: F) -> Result<Json<T>, ApiError>
+pub(crate) async fn blocking<T, F>(s: &AppState, f: F) -> Result<Json<T>, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&Hub) -> Result<T, guildhall_core::Error> + Send + 'static,

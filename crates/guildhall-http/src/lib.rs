@@ -34,6 +34,7 @@ mod error;
 mod files;
 mod paths;
 mod personal;
+mod sync;
 
 pub use error::ApiError;
 
@@ -58,7 +59,8 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
         (name = "governance", description = "Reports for the hub team"),
         (name = "authoring", description = "Templates, drafts, preview and proposing"),
         (name = "review", description = "The review queue and decisions"),
-        (name = "history", description = "Published versions, diffs, rollback and the changelog")
+        (name = "history", description = "Published versions, diffs, rollback and the changelog"),
+        (name = "sync", description = "Team sync with the shared hub's remote")
     )
 )]
 struct ApiDoc;
@@ -77,6 +79,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(personal::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
         .merge(paths::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
         .merge(authoring::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
+        .merge(sync::routes().layer(from_fn(announced_limit::<MAX_REQUEST_BYTES>)))
         .merge(
             authoring::document_routes()
                 .layer(DefaultBodyLimit::max(MAX_DOCUMENT_REQUEST_BYTES))

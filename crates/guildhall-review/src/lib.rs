@@ -24,7 +24,7 @@
 use std::path::{Path, PathBuf};
 
 use git2::{Commit, ErrorCode, Repository, RepositoryInitOptions, Signature};
-use guildhall_content::{Diagnostic, HubConfig, Member};
+use guildhall_content::{CONFIG_FILE, Diagnostic, HubConfig, Member};
 use serde::{Deserialize, Serialize};
 
 mod durable;
@@ -341,6 +341,17 @@ impl Review {
     /// repository is refused rather than nesting a repository in it. A publish interrupted by a
     /// crash is finished or forgotten here.
     pub fn open(root: &Path) -> Result<Review, ReviewError> {
+        Ok(Review::open_or_init(root, true)?.expect("initialised when missing"))
+    }
+
+    /// Opens the repository of the hub in `root` like [`Review::open`], but never initialises
+    /// one: `None` for a folder that is not under git. Reads (the review queue, the changelog,
+    /// the identity) use this, so browsing a plain folder never turns it into a repository.
+    pub fn open_existing(root: &Path) -> Result<Option<Review>, ReviewError> {
+        Review::open_or_init(root, false)
+    }
+
+    fn open_or_init(root: &Path, init: bool) -> Result<Option<Review>, ReviewError> {
         // Two requests opening a folder that is not under git yet (a server's first screens ask
         // for the changelog and the review queue at once) must not both initialise it.
         static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -361,6 +372,9 @@ impl Review {
                         repo: outer.workdir().unwrap_or(outer.path()).to_path_buf(),
                     });
                 }
+                if !init {
+                    return Ok(None);
+                }
                 let mut opts = RepositoryInitOptions::new();
                 opts.initial_head("main");
                 Repository::init_opts(&root, &opts)?
@@ -370,7 +384,7 @@ impl Review {
         let review = Review { repo, root };
         review.ensure_main()?;
         review.recover()?;
-        Ok(review)
+        Ok(Some(review))
     }
 
     /// The hub folder (the repository's work tree).
@@ -422,22 +436,48 @@ impl Review {
     /// The local identity: the repository's git user, matched by e-mail (else by name when the
     /// member has no e-mail) to a member of the published `guildhall.toml`.
     pub fn identity(&self) -> Result<Identity, ReviewError> {
-        let config = self.repo.config()?;
-        let name = config.get_string("user.name").ok().filter(|s| !s.trim().is_empty());
-        let email = config.get_string("user.email").ok().filter(|s| !s.trim().is_empty());
-        let (name, email) = match (name, email) {
-            (Some(n), Some(e)) => (n, e),
-            _ => return Err(ReviewError::NoIdentity { hub: self.root.clone() }),
-        };
-        let members = self.published_config()?.members;
-        let member = members
-            .iter()
-            .find(|m| !m.email.is_empty() && m.email.eq_ignore_ascii_case(&email))
-            .or_else(|| members.iter().find(|m| m.email.is_empty() && m.name == name));
-        match member {
-            Some(m) => Ok(Identity { name: m.name.clone(), email, roles: m.roles.clone() }),
-            None => Err(ReviewError::NotAMember { name, email, hub: self.root.clone() }),
+        identity_of(&self.repo.config()?, &self.published_config()?, &self.root)
+    }
+}
+
+/// The identity in a hub folder that is not under git yet: the person's global git user,
+/// matched against the members of the folder's own `guildhall.toml` (which is what `main` will
+/// hold once the folder is initialised by the first proposal).
+pub fn identity_outside_git(root: &Path) -> Result<Identity, ReviewError> {
+    identity_of(&git2::Config::open_default()?, &work_tree_config(root)?, root)
+}
+
+/// The hub settings of a folder that is not under git yet, read from its work tree (defaults
+/// when there is no `guildhall.toml`).
+pub fn work_tree_config(root: &Path) -> Result<HubConfig, ReviewError> {
+    match std::fs::read_to_string(root.join(CONFIG_FILE)) {
+        Ok(text) => {
+            let (config, diags) = HubConfig::parse(&text);
+            match diags.iter().find(|d| d.is_error()) {
+                Some(d) => Err(ReviewError::Config(d.to_string())),
+                None => Ok(config),
+            }
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HubConfig::default()),
+        Err(e) => Err(ReviewError::Io { path: root.join(CONFIG_FILE), source: e }),
+    }
+}
+
+fn identity_of(config: &git2::Config, hub: &HubConfig, root: &Path) -> Result<Identity, ReviewError> {
+    let name = config.get_string("user.name").ok().filter(|s| !s.trim().is_empty());
+    let email = config.get_string("user.email").ok().filter(|s| !s.trim().is_empty());
+    let (name, email) = match (name, email) {
+        (Some(n), Some(e)) => (n, e),
+        _ => return Err(ReviewError::NoIdentity { hub: root.to_path_buf() }),
+    };
+    let members = &hub.members;
+    let member = members
+        .iter()
+        .find(|m| !m.email.is_empty() && m.email.eq_ignore_ascii_case(&email))
+        .or_else(|| members.iter().find(|m| m.email.is_empty() && m.name == name));
+    match member {
+        Some(m) => Ok(Identity { name: m.name.clone(), email, roles: m.roles.clone() }),
+        None => Err(ReviewError::NotAMember { name, email, hub: root.to_path_buf() }),
     }
 }
 

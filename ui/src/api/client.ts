@@ -36,6 +36,8 @@ import type {
   RollbackOutcome,
   SearchParams,
   SearchResponse,
+  SyncOutcome,
+  SyncView,
   Template,
   TermCard,
   Version,
@@ -117,6 +119,8 @@ export const ENDPOINTS = {
   get_diff: { method: 'GET', path: '/api/history/{id}/diff', query: ['from', 'to'] },
   rollback: { method: 'POST', path: '/api/history/{id}/rollback', body: 'body' },
   get_changelog: { method: 'GET', path: '/api/changelog', query: ['kind', 'person'] },
+  get_sync: { method: 'GET', path: '/api/sync' },
+  post_sync: { method: 'POST', path: '/api/sync' },
 } as const satisfies Record<string, Endpoint>;
 
 export type Command = keyof typeof ENDPOINTS;
@@ -395,6 +399,10 @@ export interface Api {
   diff(id: string, from: string, to?: string): Promise<string>;
   rollback(id: string, body: { version: string; reason: string; direct: boolean }): Promise<RollbackOutcome>;
   changelog(filter?: { kind?: ChangeKind; person?: string }, signal?: AbortSignal): Promise<ChangelogEntry[]>;
+  /** Where the hub stands with its remote (local state only). */
+  syncStatus(): Promise<SyncView>;
+  /** Sync now; what the remote refused is in the outcome's `error`, not thrown. */
+  syncNow(): Promise<SyncOutcome>;
 }
 
 export function createClient(t: Transport): Api {
@@ -454,6 +462,8 @@ export function createClient(t: Transport): Api {
     diff: (id, from, to) => t.call<{ diff: string }>('get_diff', { id, from, to }).then((d) => d.diff),
     rollback: (id, body) => t.call('rollback', { id, body }),
     changelog: (filter = {}, signal) => t.call('get_changelog', { ...filter }, signal),
+    syncStatus: () => t.call('get_sync'),
+    syncNow: () => t.call('post_sync'),
   };
 }
 

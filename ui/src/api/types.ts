@@ -73,3 +73,7 @@ export type RollbackOutcome = S['RollbackOutcome'];
 export type CommentBody = S['CommentBody'];
 export type RollbackBody = S['RollbackBody'];
 export type DiffView = S['DiffView'];
+
+export type SyncView = S['SyncView'];
+export type SyncOutcome = S['SyncOutcome'];
+export type SyncProblem = S['SyncProblem'];
