@@ -180,7 +180,8 @@ impl Renderer<'_> {
             if writer.skips(&event, range.start) {
                 continue;
             }
-            if writer.event(event, range.start, embeds) && !visible {
+            writer.event(event, range.start, embeds);
+            if !visible {
                 writer.events.truncate(before);
             }
         }

@@ -122,10 +122,8 @@ impl<'a> BodyWriter<'a> {
         false
     }
 
-    /// Writes one event (starting at byte `start` of the prepared body). Returns whether what
-    /// it wrote is subject to the section filter: a link's replaced text and an expanded
-    /// include are written as they come.
-    pub(super) fn event(&mut self, event: Event<'a>, start: usize, embeds: &mut Embeds) -> bool {
+    /// Writes one event (starting at byte `start` of the prepared body).
+    pub(super) fn event(&mut self, event: Event<'a>, start: usize, embeds: &mut Embeds) {
         match event {
             Event::Start(Tag::BlockQuote(_)) => self.open_quote(start),
             Event::End(TagEnd::BlockQuote(_)) => self.close_quote(),
@@ -177,7 +175,7 @@ impl<'a> BodyWriter<'a> {
                 Some("") | None => self.events.push(Event::End(TagEnd::Image)),
                 Some(close) => self.events.push(Event::Html(close.into())),
             },
-            Event::Text(text) => return self.text(text),
+            Event::Text(text) => self.text(text),
             Event::TaskListMarker(done) => {
                 self.events.push(Event::Text(if done { "☑ " } else { "☐ " }.into()));
             }
@@ -188,7 +186,6 @@ impl<'a> BodyWriter<'a> {
             Event::DisplayMath(tex) => self.events.push(Event::Html(math_html(&tex, true).into())),
             other => self.events.push(other),
         }
-        true
     }
 
     /// The outline's next link target (links, images, embeds and raw `<img>` sources, in order).
@@ -378,22 +375,21 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// Text: a plain wikilink's replaced label, an expanded mdBook include, or prose with its
-    /// highlights and glossary mentions. Returns whether the section filter applies (see
-    /// [`BodyWriter::event`]).
-    fn text(&mut self, text: CowStr<'a>) -> bool {
+    /// highlights and glossary mentions.
+    fn text(&mut self, text: CowStr<'a>) {
         let n = self.text_no;
         self.text_no += 1;
         if self.in_replaced {
             if let Some(title) = self.replace_text.take() {
                 self.events.push(Event::Text(title.into()));
             }
-            return false;
+            return;
         }
         if text.contains("{{#")
             && let Some(expanded) = crate::include::expand(&self.doc.path, &text, &self.r.catalog.assets().included)
         {
             self.events.push(Event::Text(expanded.into()));
-            return false;
+            return;
         }
         let ms = self.mentions.get(&n).map_or(&[][..], Vec::as_slice);
         if self.in_code == 0 && text.contains("==") {
@@ -403,7 +399,6 @@ impl<'a> BodyWriter<'a> {
         } else {
             self.r.push_mentions(&mut self.events, &text, ms);
         }
-        true
     }
 
     fn footnote_number(&mut self, label: &str) -> usize {
@@ -520,5 +515,35 @@ impl TableCells {
     fn close(&mut self) -> String {
         self.cell += 1;
         format!("</{}>", self.tag())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Assets, Catalog, LoadOptions, RenderOptions, SourceFile};
+
+    fn src(path: &str, text: &str) -> SourceFile {
+        SourceFile { path: path.to_string(), bytes: Ok(text.as_bytes().to_vec()) }
+    }
+
+    /// A section embed shows that section only: a plain wikilink before it used to leave its
+    /// label (the linked page's title) in the embed, since replaced link text escaped the
+    /// section filter.
+    #[test]
+    fn a_section_embed_shows_nothing_from_outside_the_section() {
+        let files = vec![
+            src(
+                "guides/source.md",
+                "---\ntitle: Source\n---\nIntro with [[other]] here.\n\n## Part\n\nThe part text.\n",
+            ),
+            src("guides/other.md", "---\ntitle: Elsewhere\n---\nOther page.\n"),
+            src("guides/host.md", "---\ntitle: Host\n---\n![[source#Part]]\n"),
+        ];
+        let catalog = Catalog::build("hub", files, Assets::default(), Some(""), &LoadOptions::default());
+        let html = catalog.renderer(RenderOptions::default()).render_id("host").expect("host").html;
+        assert!(html.contains("The part text."), "{html}");
+        assert!(!html.contains("Intro") && !html.contains("Elsewhere"), "{html}");
+        let whole = catalog.renderer(RenderOptions::default()).render_id("source").expect("source").html;
+        assert!(whole.contains("Elsewhere</a>"), "the label is still shown in the page itself: {whole}");
     }
 }
