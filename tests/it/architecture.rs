@@ -354,3 +354,26 @@ fn array() -> [u8; 2] {
     let long = format!("fn long() {{\n{}}}\n", "    step();\n".repeat(MAX_FN_LINES));
     assert!(functions(&long)[0].2 > MAX_FN_LINES);
 }
+
+/// Each package links at most one integration-test binary (a `tests/*.rs` file or a
+/// `tests/<name>/main.rs` folder): new areas are modules of it, not new executables.
+#[test]
+fn each_package_has_at_most_one_integration_test_binary() {
+    let mut packages = vec![root(), root().join("src-tauri"), root().join("xtask")];
+    for entry in std::fs::read_dir(root().join("crates")).expect("crates").flatten() {
+        packages.push(entry.path());
+    }
+    let mut checked = 0;
+    for package in packages.iter().filter(|p| p.join("Cargo.toml").is_file()) {
+        let Ok(entries) = std::fs::read_dir(package.join("tests")) else { continue };
+        let binaries: Vec<String> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs") || p.join("main.rs").is_file())
+            .map(|p| p.display().to_string())
+            .collect();
+        assert!(binaries.len() <= 1, "{} has {} test binaries: {binaries:?}", package.display(), binaries.len());
+        checked += 1;
+    }
+    assert!(checked >= 7, "only {checked} packages with tests found");
+}
