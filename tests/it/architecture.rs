@@ -170,3 +170,210 @@ fn the_checks_here_can_fail() {
     .expect("write");
     assert_eq!(dependencies(&manifest), ["git2", "foo_bar"]);
 }
+
+/// Longest a source file of a crate may be, and a function anywhere in our Rust sources.
+const MAX_FILE_LINES: usize = 800;
+const MAX_FN_LINES: usize = 120;
+
+/// A Rust source with comments, string and character literals blanked out (newlines kept), so
+/// that braces can be counted.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let blank = |out: &mut String, c: char| out.push(if c == '\n' { '\n' } else { ' ' });
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+        // `r"`, `br"` start raw strings; `for"` would not.
+        let ident_before =
+            i > 0 && is_ident(chars[i - 1]) && !(chars[i - 1] == 'b' && (i < 2 || !is_ident(chars[i - 2])));
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    i += 1;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    i += 1;
+                    if depth == 0 {
+                        i += 1;
+                        break;
+                    }
+                } else {
+                    blank(&mut out, chars[i]);
+                }
+                i += 1;
+            }
+        } else if c == 'r' && !ident_before && matches!(next, Some('#' | '"')) && {
+            let hashes = chars[i + 1..].iter().take_while(|&&h| h == '#').count();
+            chars.get(i + 1 + hashes) == Some(&'"')
+        } {
+            // r"...", r#"..."#: ends at a quote followed by as many hashes.
+            let hashes = chars[i + 1..].iter().take_while(|&&h| h == '#').count();
+            i += hashes + 2;
+            while i < chars.len() {
+                if chars[i] == '"' && chars[i + 1..].iter().take(hashes).filter(|&&h| h == '#').count() == hashes {
+                    i += hashes + 1;
+                    break;
+                }
+                blank(&mut out, chars[i]);
+                i += 1;
+            }
+        } else if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                if let Some(&c) = chars.get(i) {
+                    blank(&mut out, c);
+                }
+                i += 1;
+            }
+            i += 1;
+        } else if c == '\'' && (next == Some('\\') || chars.get(i + 2) == Some(&'\'')) {
+            // A character literal ('{', '\''); a lifetime ('a) has no closing quote.
+            i += if next == Some('\\') { 3 } else { 1 };
+            while i < chars.len() && chars[i] != '\'' {
+                i += 1;
+            }
+            i += 1;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every function with a body in a Rust source: (name, first line, number of lines).
+fn functions(text: &str) -> Vec<(String, usize, usize)> {
+    let code = code_only(text);
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(at) = words.iter().position(|w| *w == "fn") else { continue };
+        let before_ok = words[..at].iter().all(|w| {
+            w.starts_with("pub") || ["const", "async", "unsafe", "extern", "default"].contains(w) || w.starts_with('"')
+        });
+        let Some(name) = words.get(at + 1).map(|w| w.split(['(', '<']).next().unwrap_or(w)) else { continue };
+        if !before_ok || name.is_empty() {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut nest = 0usize; // parentheses and brackets of the signature (`[u8; 4]`)
+        let mut opened = false;
+        'scan: for (n, l) in lines.iter().enumerate().skip(start) {
+            for c in l.chars() {
+                match c {
+                    '(' | '[' => nest += 1,
+                    ')' | ']' => nest = nest.saturating_sub(1),
+                    ';' if !opened && nest == 0 => break 'scan, // a declaration without a body
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => {
+                        depth = depth.saturating_sub(1);
+                        if opened && depth == 0 {
+                            out.push((name.to_string(), start + 1, n - start + 1));
+                            break 'scan;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The brief's size limits: no source file of a crate over 800 lines, no function in our Rust
+/// sources (crates, the CLI, the desktop shell, xtask) over 120. Split along a seam instead.
+#[test]
+fn files_and_functions_stay_small() {
+    let mut problems = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(root().join("crates")).expect("crates").flatten() {
+        let src = entry.path().join("src");
+        if src.is_dir() {
+            for (path, text) in sources(&src) {
+                let n = text.lines().count();
+                if n > MAX_FILE_LINES {
+                    problems.push(format!("{}: {n} lines (at most {MAX_FILE_LINES})", path.display()));
+                }
+            }
+            dirs.push(src);
+        }
+    }
+    dirs.extend(["src", "src-tauri/src", "xtask/src"].map(|d| root().join(d)));
+    let mut counted = 0;
+    for dir in dirs {
+        for (path, text) in sources(&dir) {
+            for (name, line, n) in functions(&text) {
+                counted += 1;
+                if n > MAX_FN_LINES {
+                    problems
+                        .push(format!("{}:{line}: fn {name} is {n} lines (at most {MAX_FN_LINES})", path.display()));
+                }
+            }
+        }
+    }
+    assert!(counted > 500, "only {counted} functions found: is the scanner broken?");
+    assert!(problems.is_empty(), "too large:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_size_checks_can_fail() {
+    let text = r##"
+fn small() { let s = "}}}"; let c = '}'; let q = '\''; }
+pub(crate) fn generic<'a>(x: &'a str) -> &'a str {
+    // a comment with } in it
+    let raw = r#"{ "quoted" }"#;
+    /* { nested /* } */ } */
+    if x.is_empty() {
+        return raw;
+    }
+    x
+}
+fn declared();
+fn array() -> [u8; 2] {
+    [0; 2]
+}
+"##;
+    let found = functions(text);
+    assert_eq!(found, [("small".to_string(), 2, 1), ("generic".to_string(), 3, 9), ("array".to_string(), 13, 3)]);
+    let long = format!("fn long() {{\n{}}}\n", "    step();\n".repeat(MAX_FN_LINES));
+    assert!(functions(&long)[0].2 > MAX_FN_LINES);
+}
+
+/// Each package links at most one integration-test binary (a `tests/*.rs` file or a
+/// `tests/<name>/main.rs` folder): new areas are modules of it, not new executables.
+#[test]
+fn each_package_has_at_most_one_integration_test_binary() {
+    let mut packages = vec![root(), root().join("src-tauri"), root().join("xtask")];
+    for entry in std::fs::read_dir(root().join("crates")).expect("crates").flatten() {
+        packages.push(entry.path());
+    }
+    let mut checked = 0;
+    for package in packages.iter().filter(|p| p.join("Cargo.toml").is_file()) {
+        let Ok(entries) = std::fs::read_dir(package.join("tests")) else { continue };
+        let binaries: Vec<String> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs") || p.join("main.rs").is_file())
+            .map(|p| p.display().to_string())
+            .collect();
+        assert!(binaries.len() <= 1, "{} has {} test binaries: {binaries:?}", package.display(), binaries.len());
+        checked += 1;
+    }
+    assert!(checked >= 7, "only {checked} packages with tests found");
+}

@@ -4,6 +4,7 @@
 mod architecture;
 mod authoring_api;
 mod cli;
+mod cli_search;
 mod fixtures;
 mod folders;
 mod harness;

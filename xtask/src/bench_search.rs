@@ -371,6 +371,20 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
     );
 
     // Query latency per class, snippets included; one warm-up pass, then the measured pass.
+    bench_queries(&ix, &conn, &queries)?;
+    println!(
+        "(fts5: two words are OR-ed like Guildhall's; prefix is \"pre\"*; typo is searched as typed, FTS5 has no \
+         typo tolerance. Guildhall also counts all matches and facets; the FTS5 query does not.)"
+    );
+    drop(conn);
+    ix.close()?;
+
+    bench_watch(&hub_dir, &data)
+}
+
+/// Query latency per class for Guildhall and FTS5 (snippets included): one warm-up pass, then
+/// the measured pass, printed as a table.
+fn bench_queries(ix: &SearchIndex, conn: &rusqlite::Connection, queries: &Queries) -> Result<()> {
     for pass in 0..2 {
         let mut rows = Vec::new();
         for (c, class) in CLASSES.iter().enumerate() {
@@ -384,7 +398,7 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
                 g.push(t.elapsed());
                 g_hits += usize::from(!r.hits.is_empty());
                 let t = Instant::now();
-                f_hits += usize::from(fts5_search(&conn, fq)? > 0);
+                f_hits += usize::from(fts5_search(conn, fq)? > 0);
                 f.push(t.elapsed());
             }
             g.sort();
@@ -415,14 +429,7 @@ fn bench_size(n: usize, args: &Args, originals: &[(PathBuf, String)], sections: 
             );
         }
     }
-    println!(
-        "(fts5: two words are OR-ed like Guildhall's; prefix is \"pre\"*; typo is searched as typed, FTS5 has no \
-         typo tolerance. Guildhall also counts all matches and facets; the FTS5 query does not.)"
-    );
-    drop(conn);
-    ix.close()?;
-
-    bench_watch(&hub_dir, &data)
+    Ok(())
 }
 
 /// From a saved change to its being searchable, through the hub's watcher.

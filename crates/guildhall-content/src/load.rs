@@ -115,34 +115,8 @@ pub fn read_hub(root: &Path, opts: &LoadOptions) -> Result<HubFiles, LoadError> 
         let name = entry.file_name().to_string_lossy();
         let ft = entry.file_type();
         if ft.is_symlink() {
-            match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) => {
-                    // A link inside the hub is read like the file it points to; folders are not
-                    // descended (that is how cycles are avoided).
-                    if target.is_file() {
-                        if is_markdown(&name) {
-                            markdown.push((rel, entry.path().to_path_buf()));
-                        } else {
-                            assets.files.insert(rel);
-                        }
-                    }
-                }
-                Ok(_) => {
-                    if is_markdown(&name) {
-                        diags.push(
-                            Diagnostic::error(
-                                Code::EscapesHub,
-                                rel.clone(),
-                                "this symbolic link leads outside the hub folder; not loaded",
-                            )
-                            .with_hint("copy the file into the hub instead of linking to it"),
-                        );
-                    }
-                    assets.escaping.insert(rel);
-                }
-                Err(_) => {
-                    diags.push(Diagnostic::warning(Code::Io, rel, "broken symbolic link; skipped"));
-                }
+            if let Some(d) = symlink(entry.path(), rel, &name, &canonical_root, &mut markdown, &mut assets) {
+                diags.push(d);
             }
             continue;
         }
@@ -188,23 +162,61 @@ pub fn read_hub(root: &Path, opts: &LoadOptions) -> Result<HubFiles, LoadError> 
 
     assets.included = read_includes(root, &sources, &assets);
 
-    let config_text = match config {
+    let config_text = match config.as_deref().map(read_config) {
+        Some(Ok(text)) => Some(text),
+        Some(Err(d)) => {
+            diags.push(d);
+            None
+        }
         None => None,
-        Some(p) => match read_capped(&p, 1024 * 1024) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => Some(t),
-                Err(_) => {
-                    diags.push(Diagnostic::error(Code::Config, CONFIG_FILE, "guildhall.toml is not valid UTF-8"));
-                    None
-                }
-            },
-            Err(_) => {
-                diags.push(Diagnostic::error(Code::Config, CONFIG_FILE, "guildhall.toml cannot be read"));
-                None
-            }
-        },
     };
     Ok((sources, assets, config_text, diags))
+}
+
+/// A symbolic link found by the walk: one to a file inside the hub is read like that file
+/// (folders are not descended: that is how cycles are avoided); one leading out is recorded so
+/// that no link goes through it. Returns the diagnostic it earns, if any.
+fn symlink(
+    path: &Path,
+    rel: String,
+    name: &str,
+    canonical_root: &Path,
+    markdown: &mut Vec<(String, PathBuf)>,
+    assets: &mut Assets,
+) -> Option<Diagnostic> {
+    match path.canonicalize() {
+        Ok(target) if target.starts_with(canonical_root) => {
+            if target.is_file() {
+                if is_markdown(name) {
+                    markdown.push((rel, path.to_path_buf()));
+                } else {
+                    assets.files.insert(rel);
+                }
+            }
+            None
+        }
+        Ok(_) => {
+            let d = is_markdown(name).then(|| {
+                Diagnostic::error(
+                    Code::EscapesHub,
+                    rel.clone(),
+                    "this symbolic link leads outside the hub folder; not loaded",
+                )
+                .with_hint("copy the file into the hub instead of linking to it")
+            });
+            assets.escaping.insert(rel);
+            d
+        }
+        Err(_) => Some(Diagnostic::warning(Code::Io, rel, "broken symbolic link; skipped")),
+    }
+}
+
+/// The text of `guildhall.toml`, or the diagnostic saying why it cannot be used.
+fn read_config(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = read_capped(path, 1024 * 1024)
+        .map_err(|_| Diagnostic::error(Code::Config, CONFIG_FILE, "guildhall.toml cannot be read"))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Diagnostic::error(Code::Config, CONFIG_FILE, "guildhall.toml is not valid UTF-8"))
 }
 
 /// Reads the text files that mdBook `{{#include}}` and `{{#rustdoc_include}}` directives name,

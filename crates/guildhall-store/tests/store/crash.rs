@@ -1,8 +1,8 @@
 //! Acknowledged writes survive the process being killed (SIGKILL) in the middle of writing.
 //!
-//! The test binary runs itself as the writer: `crash_writer` does nothing unless the environment
-//! names a database, in which case it writes progress rows in a loop and prints each id on
-//! stdout once the write method has returned. The parent kills it without warning, reopens the
+//! The test binary runs itself as the writer: `crash::crash_writer` does nothing unless the
+//! environment names a database, in which case it writes progress rows in a loop and prints each
+//! id on stdout once the write method has returned. The parent kills it without warning, reopens the
 //! file and checks that every printed id is there and that the file is sound.
 
 use std::io::{BufRead, BufReader, Write};
@@ -28,7 +28,7 @@ fn crash_writer() {
     for i in 0u64.. {
         let id = format!("r{round}-step-{i}");
         store.mark_step_done(PATH_ID, &id).expect("write");
-        // A fresh line, so libtest's "test crash_writer ... " prefix never shares it.
+        // A fresh line, so libtest's "test crash::crash_writer ... " prefix never shares it.
         write!(out, "\nACK {id}\n").expect("stdout");
         out.flush().expect("flush");
     }
@@ -39,7 +39,7 @@ fn crash_writer() {
 fn run_and_kill(file: &Path, round: u32, run_for: Duration) -> Vec<String> {
     let exe = std::env::current_exe().expect("test binary");
     let mut child = Command::new(exe)
-        .args(["crash_writer", "--exact", "--nocapture", "--test-threads=1"])
+        .args(["crash::crash_writer", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, file)
         .env("GUILDHALL_STORE_CRASH_ROUND", round.to_string())
         .stdin(Stdio::null())
