@@ -81,7 +81,8 @@ fn clone_then_sync_with_the_json_contract_and_exit_codes() {
 }
 
 const TEAM_CONFIG: &str = "name = \"Team hub\"\n";
-const RETRY: &str = "---\ntitle: Retry with backoff\nsummary: Try again later.\n---\nCalls fail. Use exponential backoff.\n";
+const RETRY: &str =
+    "---\ntitle: Retry with backoff\nsummary: Try again later.\n---\nCalls fail. Use exponential backoff.\n";
 
 /// Publishes `path` with `text` on the remote's main, as someone else would from their clone.
 fn publish(seed: &Path, bare: &Path, path: &str, text: &str) {
@@ -132,7 +133,10 @@ fn the_app_syncs_on_start_and_on_demand_and_what_it_pulls_is_searchable() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     };
     assert_eq!(status["shared"], true, "{status}");
-    assert_eq!((status["ahead"].as_u64(), status["behind"].as_u64(), status["outbox"].as_u64()), (Some(0), Some(0), Some(0)));
+    assert_eq!(
+        (status["ahead"].as_u64(), status["behind"].as_u64(), status["outbox"].as_u64()),
+        (Some(0), Some(0), Some(0))
+    );
     assert!(status["last_error"].is_null(), "{status}");
     let hits = |q: &str| {
         let (s, r) = get(&format!("/api/search?q={q}"));
