@@ -276,6 +276,7 @@ impl Error {
             Error::Store(e) => store_problem(e),
             Error::Index(e) => index_problem(e),
             Error::Review(e) => review_problem(e),
+            Error::Sync(e) => sync_problem(e),
             Error::Load(_) | Error::Watch(_) => Problem::new(ErrorCode::Internal, self.to_string()),
         }
     }
@@ -324,6 +325,19 @@ fn index_problem(e: &IndexError) -> Problem {
     }
 }
 
+fn sync_problem(e: &guildhall_sync::SyncError) -> Problem {
+    use guildhall_sync::SyncError as S;
+    let code = match e {
+        S::AuthRefused { .. } | S::NoCredentials { .. } | S::Refused { .. } => ErrorCode::Permission,
+        S::Contended { .. } => ErrorCode::MainMoved,
+        S::Busy { .. } => ErrorCode::Busy,
+        S::DirtyFiles { .. } => ErrorCode::DirtyWorkTree,
+        S::Invalid(_) => ErrorCode::BadRequest,
+        _ => ErrorCode::Internal,
+    };
+    Problem::new(code, e.to_string())
+}
+
 fn review_problem(e: &ReviewError) -> Problem {
     use ReviewError as R;
     let code = match e {
@@ -334,6 +348,8 @@ fn review_problem(e: &ReviewError) -> Problem {
         R::NotAuthor { .. } => ErrorCode::NotAuthor,
         R::NotRepositoryRoot { .. } => ErrorCode::NoRepository,
         R::UnknownProposal(_) => ErrorCode::UnknownProposal,
+        R::AmbiguousProposal { .. } => ErrorCode::BadRequest,
+        R::ProposalChanged { .. } => ErrorCode::WrongState,
         R::UnknownDocument(_) => ErrorCode::UnknownDocument,
         R::UnknownVersion(_) => ErrorCode::UnknownVersion,
         R::WrongState { .. } => ErrorCode::WrongState,

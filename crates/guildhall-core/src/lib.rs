@@ -43,6 +43,7 @@ mod governance;
 pub mod inputs;
 mod paths;
 mod personal;
+mod shared;
 mod templates;
 mod views;
 mod watch;
@@ -75,6 +76,7 @@ pub use guildhall_review::{
 pub use guildhall_store::{Note, PersonalData, Profile, StoreError, Timestamp, ZeroResultQuery};
 use guildhall_store::{Store, StoreOptions};
 pub use guildhall_sync as sync;
+pub use shared::sync_hub;
 
 /// How a hub is opened.
 #[derive(Debug, Clone, Default)]
@@ -136,6 +138,10 @@ pub enum Error {
     /// uncommitted edits) or failed (git, I/O); [`ReviewError::is_refusal`] tells which.
     #[error(transparent)]
     Review(#[from] ReviewError),
+    /// Talking to the shared hub failed or was refused (a protected branch, a wrong token, `main`
+    /// that kept moving, another sync running).
+    #[error(transparent)]
+    Sync(#[from] guildhall_sync::SyncError),
     /// A completion certificate was asked for a path the person has not completed.
     #[error("no certificate for `{id}`: the path has not been completed yet (mark every step as done first)")]
     NotCompleted { id: String },
