@@ -280,9 +280,7 @@ pub struct Published {
     pub merged: bool,
     pub files: Vec<String>,
     pub self_approved: bool,
-    /// The approval waits in the outbox (the shared hub could not be reached): `commit` is empty
-    /// and nothing was published yet; the next sync publishes it, checking roles again then.
-    #[serde(default)]
+    /// Queued offline (the hub could not be reached): `commit` is empty; the next sync publishes it.
     pub queued: bool,
 }
 
