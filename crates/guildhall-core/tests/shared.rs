@@ -84,7 +84,7 @@ fn a_proposal_travels_is_reviewed_revised_and_approved_and_a_reader_sees_it() {
     // Alice proposes while the hub is down: it waits in the outbox (the branch and its metadata).
     go_offline(&alice);
     let rel = edit(&alice, 0, "Retries need a limit.");
-    let p = hub(&alice).propose(&[rel.clone()], "Limit retries", "They looped.", None).unwrap();
+    let p = hub(&alice).propose(&[rel], "Limit retries", "They looped.", None).unwrap();
     assert_eq!(p.id.len(), 26);
     let down = sync(&alice);
     assert_eq!(down.error().map(|e| e.code), Some("unreachable"));
@@ -230,7 +230,7 @@ fn a_same_line_conflict_is_reported_as_needs_update_and_sent_back() {
 
     // Bob's proposal no longer applies to main: every sync says so.
     let report = sync_ok(&bob);
-    assert_eq!(report.needs_update, [b.id.clone()]);
+    assert_eq!(report.needs_update, std::slice::from_ref(&b.id));
     // Approving it anyway is refused as a conflict, main untouched, and it goes back to bob.
     let main = remote_main(&name);
     let err = hub(&rita).approve(&b.id, "").unwrap_err();
