@@ -41,7 +41,7 @@ pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
             Err(e) => fail(&mut out, json, e),
         };
     }
-    let report = match sync::sync(content, &SyncOptions { auth: Auth::from_env() }) {
+    let report = match guildhall_core::sync_hub(content, &SyncOptions { auth: Auth::from_env() }) {
         Ok(r) => r,
         Err(e) => return fail(&mut out, json, e),
     };

@@ -100,7 +100,16 @@ fn the_index_and_review_crates_know_nothing_of_sqlite_http_or_the_ui() {
     );
     refuses(
         "crates/guildhall-review",
-        &["tantivy", "rusqlite", "axum", "tauri", "guildhall_store", "guildhall_index", "guildhall_core"],
+        &[
+            "tantivy",
+            "rusqlite",
+            "axum",
+            "tauri",
+            "guildhall_store",
+            "guildhall_index",
+            "guildhall_core",
+            "guildhall_sync",
+        ],
     );
 }
 

@@ -189,7 +189,7 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     assert!(answer.1["error"]["diagnostics"].to_string().contains("broken-link"), "{}", answer.1);
     assert_eq!(api.get(&format!("/api/drafts/{id}")).0, 200);
 
-    // Fixed, it becomes proposal 1 and the draft is gone.
+    // Fixed, it becomes a proposal (a ULID id) and the draft is gone.
     let good = case_study("Faster onboarding", "");
     let (s, _) = api.put(
         &format!("/api/drafts/{id}"),
@@ -198,26 +198,29 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     assert_eq!(s, 200);
     let (s, proposal) = api.post(&format!("/api/drafts/{id}/propose"), json!(null));
     assert_eq!(s, 200, "{proposal}");
-    assert_eq!((proposal["id"].as_str(), proposal["status"].as_str()), (Some("1"), Some("open")));
+    assert_eq!(proposal["status"].as_str(), Some("open"));
+    let pid = proposal["id"].as_str().expect("id").to_string();
+    assert_eq!(pid.len(), 26, "a ULID: {pid}");
+    let pid = pid.as_str();
     refused(&api.get(&format!("/api/drafts/{id}")), 404, "unknown-draft");
 
     // The author may not approve their own proposal; the view says so.
-    let msg = refused(&api.decide("1", "approve", "ok"), 403, "self-review");
+    let msg = refused(&api.decide(pid, "approve", "ok"), 403, "self-review");
     assert!(msg.contains("own proposal"), "{msg}");
-    let (_, view) = api.get("/api/proposals/1");
+    let (_, view) = api.get(&format!("/api/proposals/{pid}"));
     assert_eq!((view["can_approve"].as_bool(), view["can_revise"].as_bool()), (Some(false), Some(true)), "{view}");
 
     // Another citizen developer may not review it.
     be(root, "erin");
-    let msg = refused(&api.decide("1", "request-changes", "no"), 403, "permission");
+    let msg = refused(&api.decide(pid, "request-changes", "no"), 403, "permission");
     assert!(msg.contains("mentor or admin"), "{msg}");
-    refused(&api.decide("1", "reject", "no"), 403, "permission");
+    refused(&api.decide(pid, "reject", "no"), 403, "permission");
 
     // The mentor sees it in the queue, with the rendered page and a diff.
     be(root, "bob");
     let (s, queue) = api.get("/api/proposals");
-    assert_eq!((s, queue[0]["id"].as_str()), (200, Some("1")), "{queue}");
-    let (s, view) = api.get("/api/proposals/1");
+    assert_eq!((s, queue[0]["id"].as_str()), (200, Some(pid)), "{queue}");
+    let (s, view) = api.get(&format!("/api/proposals/{pid}"));
     assert_eq!(s, 200, "{view}");
     assert_eq!((view["can_approve"].as_bool(), view["can_revise"].as_bool()), (Some(true), Some(false)));
     let file = &view["files"][0];
@@ -228,13 +231,13 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     assert!(file["diff"].as_str().expect("diff").contains("+title: \"Faster onboarding\""), "{file}");
 
     // Changes requested; only the author may revise.
-    let (s, p) = api.decide("1", "request-changes", "Say how you measured.");
+    let (s, p) = api.decide(pid, "request-changes", "Say how you measured.");
     assert_eq!((s, p["status"].as_str()), (200, Some("changes-requested")), "{p}");
-    refused(&api.decide("1", "approve", "ok"), 409, "wrong-state");
-    refused(&api.post("/api/drafts", json!({"proposal": "1"})), 403, "not-author");
+    refused(&api.decide(pid, "approve", "ok"), 409, "wrong-state");
+    refused(&api.post("/api/drafts", json!({"proposal": pid})), 403, "not-author");
     be(root, "alice");
     // Regression: a revision started in the editor kept the title but lost the reason.
-    let (s, draft) = api.post("/api/drafts", json!({"proposal": "1"}));
+    let (s, draft) = api.post("/api/drafts", json!({"proposal": pid}));
     assert_eq!(
         (s, draft["title"].as_str(), draft["reason"].as_str()),
         (200, Some("Add the onboarding case study"), Some("Share it.")),
@@ -243,13 +246,13 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     let (s, _) = api.delete(&format!("/api/drafts/{}", draft["id"].as_str().expect("id")));
     assert_eq!(s, 204);
     let revised = case_study("Faster onboarding", "We measured over six months.\n");
-    let (s, p) = api.propose(json!({"proposal": "1"}), path, "Add the onboarding case study", &revised);
+    let (s, p) = api.propose(json!({"proposal": pid}), path, "Add the onboarding case study", &revised);
     assert_eq!(s, 200, "{p}");
-    assert_eq!((p["id"].as_str(), p["revision"].as_u64(), p["status"].as_str()), (Some("1"), Some(2), Some("open")));
+    assert_eq!((p["id"].as_str(), p["revision"].as_u64(), p["status"].as_str()), (Some(pid), Some(2), Some("open")));
 
     // Approved by the mentor: served and found by search.
     be(root, "bob");
-    let (s, published) = api.decide("1", "approve", "Thanks!");
+    let (s, published) = api.decide(pid, "approve", "Thanks!");
     assert_eq!(s, 200, "{published}");
     assert_eq!(published["files"], json!([path]));
     let (s, doc) = api.get("/api/documents/faster-onboarding");
@@ -260,7 +263,7 @@ fn the_whole_cycle_through_the_api_with_roles_enforced() {
     let (_, history) = api.get("/api/history/faster-onboarding");
     assert_eq!(history[0]["requested_by"], "Alice Author <alice@example.org>", "{history}");
     assert_eq!(history[0]["approved_by"], "Bob Mentor <bob@example.org>");
-    assert_eq!(history[0]["proposal"], "1");
+    assert_eq!(history[0]["proposal"], pid);
 
     // A glossary term: a mentor may not approve it, an admin may.
     be(root, "alice");

@@ -92,29 +92,34 @@ fn the_cli_runs_the_whole_cycle_with_two_identities() {
     let dir = hub();
     let root = dir.path();
     let id = propose(root, "---\ntitle: Retry\n---\nHTTP calls fail.\n");
-    assert_eq!(id, "1");
+    assert_eq!(id.len(), 26, "a ULID, unique without coordination: {id}");
+    // Any unique prefix of six characters or more names it, in either case.
+    let short = id[..10].to_lowercase();
+    let short = short.as_str();
 
     let queue = run_as(root, "bob", &["review", "--content", "."], &[]);
-    assert!(stdout(&queue).contains("1\topen\tAlice Author"), "{}", stdout(&queue));
+    assert!(stdout(&queue).contains(&format!("{id}\topen\tAlice Author")), "{}", stdout(&queue));
+    let too_short = run_as(root, "bob", &["review", "--content", ".", &id[..5]], &[]);
+    assert_eq!(too_short.status.code(), Some(1), "{}", stderr(&too_short));
 
-    let own = run_as(root, "alice", &["review", "--content", ".", "1", "--approve"], &[]);
+    let own = run_as(root, "alice", &["review", "--content", ".", short, "--approve"], &[]);
     assert_eq!(own.status.code(), Some(1));
     assert!(stderr(&own).contains("their own proposal"), "{}", stderr(&own));
 
     let sent_back =
-        run_as(root, "bob", &["review", "--content", ".", "1", "--request-changes", "Name the calls."], &[]);
+        run_as(root, "bob", &["review", "--content", ".", short, "--request-changes", "Name the calls."], &[]);
     assert!(sent_back.status.success(), "{}", stderr(&sent_back));
     std::fs::write(root.join("patterns/retry.md"), "---\ntitle: Retry\n---\nHTTP calls to the CRM fail.\n")
         .expect("edit");
     let revised = run_as(
         root,
         "alice",
-        &["propose", "--content", ".", "patterns/retry.md", "--title", "Edit", "--revise", "1"],
+        &["propose", "--content", ".", "patterns/retry.md", "--title", "Edit", "--revise", short],
         &[],
     );
     assert!(revised.status.success(), "{}", stderr(&revised));
 
-    let approved = run_as(root, "bob", &["review", "--content", ".", "1", "--approve"], &[]);
+    let approved = run_as(root, "bob", &["review", "--content", ".", short, "--approve"], &[]);
     assert!(approved.status.success(), "{}", stderr(&approved));
     assert!(assert_main_consistent(root).contains("to the CRM"));
 
@@ -122,7 +127,7 @@ fn the_cli_runs_the_whole_cycle_with_two_identities() {
     let versions: serde_json::Value = serde_json::from_str(&stdout(&history)).expect("json");
     assert_eq!(versions[0]["requested_by"], "Alice Author <alice@example.org>");
     assert_eq!(versions[0]["approved_by"], "Bob Mentor <bob@example.org>");
-    assert_eq!(versions[0]["proposal"], "1");
+    assert_eq!(versions[0]["proposal"], id.as_str());
 
     let log = run_as(root, "bob", &["changelog", "--content", ".", "--json", "--person", "alice"], &[]);
     let entries: serde_json::Value = serde_json::from_str(&stdout(&log)).expect("json");
@@ -211,7 +216,7 @@ fn propose_into_a_closed_pipe_ends_quietly_and_the_proposal_stands() {
     );
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
-    let shown = run_as(root, "bob", &["review", "--content", ".", "1", "--json"], &[]);
-    let p: serde_json::Value = serde_json::from_str(&stdout(&shown)).expect("json");
-    assert_eq!(p["title"], "Piped", "{}", stderr(&shown));
+    let shown = run_as(root, "bob", &["review", "--content", ".", "--json"], &[]);
+    let queue: serde_json::Value = serde_json::from_str(&stdout(&shown)).expect("json");
+    assert_eq!(queue[0]["title"], "Piped", "{}", stderr(&shown));
 }

@@ -165,7 +165,9 @@ impl Hub {
         reason: &str,
         revise: Option<&str>,
     ) -> Result<Proposal, Error> {
-        Ok(self.repository()?.propose(files, title, reason, revise)?)
+        let p = self.repository()?.propose(files, title, reason, revise)?;
+        self.share_proposal(&p)?;
+        Ok(p)
     }
 
     /// Open proposals and those waiting for their authors.
@@ -185,7 +187,13 @@ impl Hub {
 
     /// Approves and publishes a proposal, then reloads the catalog and the index.
     pub fn approve(&self, id: &str, comment: &str) -> Result<Published, Error> {
-        let published = self.repository()?.approve(id, comment)?;
+        // In a clone of a shared hub the approval lands on the remote's `main` (or waits in the
+        // outbox); the local `main` never holds an approval the hub does not have.
+        let published = if guildhall_sync::has_remote(&self.root) {
+            self.approve_shared(id, comment)?
+        } else {
+            self.repository()?.approve(id, comment)?
+        };
         self.reload()?;
         Ok(published)
     }
@@ -216,6 +224,9 @@ impl Hub {
     /// Restores a document to an earlier version: a proposal, or (admins, `direct`) at once.
     pub fn rollback(&self, doc: &str, version: &str, reason: &str, direct: bool) -> Result<Rollback, Error> {
         let r = self.repository()?.rollback(doc, version, reason, direct)?;
+        if let Rollback::Proposed(p) = &r {
+            self.share_proposal(p)?;
+        }
         if matches!(r, Rollback::Published(_)) {
             self.reload()?;
         }

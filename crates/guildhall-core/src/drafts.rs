@@ -323,6 +323,7 @@ impl Hub {
             &draft.reason,
             draft.revise.as_deref(),
         )?;
+        self.share_proposal(&proposal)?;
         self.delete_draft(id)?;
         Ok(proposal)
     }

@@ -10,7 +10,6 @@ use guildhall_content::Diagnostic;
 use guildhall_index::IndexError;
 use guildhall_review::ReviewError;
 use guildhall_store::StoreError;
-use guildhall_sync::SyncError;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -324,25 +323,27 @@ fn store_problem(e: &StoreError) -> Problem {
     Problem::new(code, e.to_string())
 }
 
-fn sync_problem(e: &SyncError) -> Problem {
-    let code = match e {
-        SyncError::Busy { .. } => ErrorCode::Busy,
-        SyncError::DirtyFiles { .. } => ErrorCode::DirtyWorkTree,
-        SyncError::Invalid(_) | SyncError::Destination { .. } => ErrorCode::BadRequest,
-        // What the remote refused is reported in a sync's outcome, not as an error; should one
-        // arrive here, the person can only wait or check the address.
-        e if e.is_remote() => ErrorCode::Unavailable,
-        _ => ErrorCode::Internal,
-    };
-    Problem::new(code, e.to_string())
-}
-
 fn index_problem(e: &IndexError) -> Problem {
     match e {
         IndexError::Busy => Problem::new(ErrorCode::Busy, e.to_string()),
         _ => Problem::new(ErrorCode::Internal, e.to_string())
             .with_hint("the search index is a cache: run `guildhall index` to rebuild it"),
     }
+}
+
+fn sync_problem(e: &guildhall_sync::SyncError) -> Problem {
+    use guildhall_sync::SyncError as S;
+    let code = match e {
+        S::AuthRefused { .. } | S::NoCredentials { .. } | S::Refused { .. } => ErrorCode::Permission,
+        S::Contended { .. } => ErrorCode::MainMoved,
+        S::Busy { .. } => ErrorCode::Busy,
+        S::DirtyFiles { .. } => ErrorCode::DirtyWorkTree,
+        S::Invalid(_) | S::Destination { .. } => ErrorCode::BadRequest,
+        // The remote could not be reached, or its log was rewritten: nothing the request can fix.
+        S::Unreachable { .. } | S::LogRewritten { .. } => ErrorCode::Unavailable,
+        _ => ErrorCode::Internal,
+    };
+    Problem::new(code, e.to_string())
 }
 
 fn review_problem(e: &ReviewError) -> Problem {
@@ -355,6 +356,8 @@ fn review_problem(e: &ReviewError) -> Problem {
         R::NotAuthor { .. } => ErrorCode::NotAuthor,
         R::NotRepositoryRoot { .. } => ErrorCode::NoRepository,
         R::UnknownProposal(_) => ErrorCode::UnknownProposal,
+        R::AmbiguousProposal { .. } => ErrorCode::BadRequest,
+        R::ProposalChanged { .. } => ErrorCode::WrongState,
         R::UnknownDocument(_) => ErrorCode::UnknownDocument,
         R::UnknownVersion(_) => ErrorCode::UnknownVersion,
         R::WrongState { .. } => ErrorCode::WrongState,

@@ -44,6 +44,7 @@ pub mod inputs;
 mod paths;
 mod personal;
 mod team;
+mod shared;
 mod templates;
 mod views;
 mod watch;
@@ -77,6 +78,7 @@ pub use guildhall_review::{
 pub use guildhall_store::{Note, PersonalData, Profile, StoreError, Timestamp, ZeroResultQuery};
 use guildhall_store::{Store, StoreOptions};
 pub use guildhall_sync as sync;
+pub use shared::sync_hub;
 
 /// How a hub is opened.
 #[derive(Debug, Clone, Default)]
@@ -138,6 +140,10 @@ pub enum Error {
     /// uncommitted edits) or failed (git, I/O); [`ReviewError::is_refusal`] tells which.
     #[error(transparent)]
     Review(#[from] ReviewError),
+    /// Talking to the shared hub failed or was refused (a protected branch, a wrong token, `main`
+    /// that kept moving, another sync running).
+    #[error(transparent)]
+    Sync(#[from] guildhall_sync::SyncError),
     /// A completion certificate was asked for a path the person has not completed.
     #[error("no certificate for `{id}`: the path has not been completed yet (mark every step as done first)")]
     NotCompleted { id: String },
@@ -147,10 +153,6 @@ pub enum Error {
     /// No file of the hub has this path (or it is not one that may be served).
     #[error("no file `{0}` in the hub")]
     UnknownFile(String),
-    /// Team sync could not run (another sync holds the repository, a local git or I/O failure).
-    /// What the remote refused is not an error: it is in the [`SyncOutcome`].
-    #[error(transparent)]
-    Sync(guildhall_sync::SyncError),
     /// A sync was asked of a hub that has no remote.
     #[error(
         "`{}` is not a shared hub (it has no remote to sync with): join a shared hub with `guildhall clone URL`, \

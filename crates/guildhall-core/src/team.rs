@@ -119,7 +119,7 @@ impl Hub {
                 lock: self.root.join(".git/guildhall/sync.lock"),
             }));
         }
-        let result = guildhall_sync::sync(&self.root, &SyncOptions { auth: auth.clone() });
+        let result = crate::shared::sync_hub(&self.root, &SyncOptions { auth: auth.clone() });
         let result = result.map_err(Error::Sync).and_then(|report| {
             let files_changed = match &report.main {
                 Some(MainUpdate::FastForwarded { files, .. } | MainUpdate::Rescued { files, .. }) => files.len(),

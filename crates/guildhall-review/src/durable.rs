@@ -32,22 +32,6 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReviewError>
     result
 }
 
-/// Creates `path` with `bytes` only if it does not exist yet (`Ok(false)` when it does).
-pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> Result<bool, ReviewError> {
-    let dir = path.parent().ok_or_else(|| io(path)(std::io::Error::other("the path has no folder")))?;
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    match OpenOptions::new().write(true).create_new(true).open(path) {
-        Ok(mut f) => {
-            f.write_all(bytes).map_err(io(path))?;
-            f.sync_all().map_err(io(path))?;
-            sync_dir(dir)?;
-            Ok(true)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(io(path)(e)),
-    }
-}
-
 /// Flushes a file that something else (libgit2) wrote, if it exists.
 pub(crate) fn sync_file(path: &Path) -> Result<(), ReviewError> {
     match File::open(path) {

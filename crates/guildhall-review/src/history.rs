@@ -128,7 +128,13 @@ impl Review {
             },
             None,
         )?;
-        Ok(Rollback::Published(Published { commit: commit.to_string(), merged: false, files, self_approved: false }))
+        Ok(Rollback::Published(Published {
+            commit: commit.to_string(),
+            merged: false,
+            files,
+            self_approved: false,
+            queued: false,
+        }))
     }
 
     /// Every published change on `main`, newest first.

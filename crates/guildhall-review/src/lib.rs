@@ -15,11 +15,11 @@
 //! - [`Review::history`], [`Review::diff`], [`Review::rollback`] and [`Review::changelog`] read
 //!   `main`'s first-parent history, where each commit is one published change.
 //!
-//! Proposal metadata (title, reason, author, status, comments) lives in
-//! `.git/guildhall/proposals/<id>.json`, replaced atomically (temporary file, fsync, rename,
-//! fsync of the folder). It is workflow state of this repository, not content: keeping it out of
-//! the proposal's tree means publishing never carries it into `main`, and a status change is one
-//! atomic file replacement rather than a commit.
+//! Proposal ids are ULIDs (unique without coordination, so proposals travel between clones);
+//! any unique prefix of [`MIN_PREFIX`] characters or more names one. Proposal metadata (title,
+//! reason, author, status, comments, revisions) is an append-only log of events on the branch
+//! [`META_BRANCH`] (see `meta.rs`): it travels with the repository, never enters a published tree,
+//! and two people acting at once never conflict.
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +27,10 @@ use git2::{Commit, ErrorCode, Repository, RepositoryInitOptions, Signature};
 use guildhall_content::{CONFIG_FILE, Diagnostic, HubConfig, Member};
 use serde::{Deserialize, Serialize};
 
+mod approval;
 mod durable;
 mod history;
+mod meta;
 mod proposals;
 mod publish;
 mod record;
@@ -36,14 +38,18 @@ mod rules;
 mod time;
 mod tree;
 
+pub use meta::META_BRANCH;
 pub use record::{CommentAction, FileChangeKind, VersionChange};
 pub use rules::{ChangeKind, ReviewRules};
 pub use time::rfc3339;
 
 /// The published branch.
 pub const MAIN: &str = "refs/heads/main";
-/// Where proposal metadata lives, inside the repository's `.git` folder.
+/// Where earlier versions kept proposal metadata, inside the repository's `.git` folder (read
+/// once, to import it into the log on [`META_BRANCH`]).
 const META_DIR: &str = "guildhall/proposals";
+/// The shortest id prefix that names a proposal.
+pub const MIN_PREFIX: usize = 6;
 /// Largest file a proposal may carry (the content loader's limit).
 const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
@@ -95,6 +101,12 @@ pub enum ReviewError {
     /// No proposal has this id.
     #[error("no proposal has the id `{0}`")]
     UnknownProposal(String),
+    /// An id prefix that several proposals share.
+    #[error("`{prefix}` names {} proposals; give more of the id:\n{}", candidates.len(), candidates.join("\n"))]
+    AmbiguousProposal { prefix: String, candidates: Vec<String> },
+    /// The proposal was revised after the reviewer saw it.
+    #[error("proposal {id} changed since you reviewed it (now at {now}); review it again")]
+    ProposalChanged { id: String, now: String },
     /// The action does not fit the proposal's status.
     #[error("proposal {id} is {status}; cannot {action}")]
     WrongState { id: String, status: Status, action: String },
@@ -268,6 +280,8 @@ pub struct Published {
     pub merged: bool,
     pub files: Vec<String>,
     pub self_approved: bool,
+    /// Queued offline (the hub could not be reached): `commit` is empty; the next sync publishes it.
+    pub queued: bool,
 }
 
 /// One published version of a document (a commit on `main`'s first-parent line that changed it).
@@ -383,6 +397,7 @@ impl Review {
         };
         let review = Review { repo, root };
         review.ensure_main()?;
+        review.migrate_legacy()?;
         review.recover()?;
         Ok(Some(review))
     }

@@ -7,55 +7,43 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Oid, Signature, Time};
 
 use crate::{
-    ChangeKind, Comment, CommentAction, FileChange, FileChangeKind, Identity, MAX_FILE_BYTES, META_DIR, Proposal,
-    Review, ReviewError, Status, durable, record, time, tree,
+    ChangeKind, CommentAction, FileChange, FileChangeKind, Identity, MAX_FILE_BYTES, MIN_PREFIX, Proposal, Review,
+    ReviewError, Status, durable,
+    meta::{Content, MetaEvent},
+    time, tree,
 };
 
 impl Review {
-    pub(crate) fn meta_path(&self, id: &str) -> PathBuf {
-        self.repo.path().join(META_DIR).join(format!("{id}.json"))
-    }
-
-    /// One proposal.
+    /// One proposal, by its id or (for ids of 6 characters or more) any unique prefix of it,
+    /// case-insensitive. An ambiguous prefix is refused with the candidates.
     pub fn proposal(&self, id: &str) -> Result<Proposal, ReviewError> {
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(ReviewError::UnknownProposal(id.to_string()));
         }
-        let path = self.meta_path(id);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReviewError::UnknownProposal(id.into())),
-            Err(e) => return Err(durable::io(&path)(e)),
-        };
-        serde_json::from_slice::<record::ProposalRecord>(&bytes)
-            .map(Proposal::from)
-            .map_err(|e| ReviewError::Damaged { path: path.clone(), problem: e.to_string() })
-    }
-
-    pub(crate) fn save(&self, p: &Proposal) -> Result<(), ReviewError> {
-        let path = self.meta_path(&p.id);
-        let bytes = serde_json::to_vec_pretty(&record::ProposalRecord::from(p))
-            .map_err(|e| durable::io(&path)(std::io::Error::other(e)))?;
-        durable::write_atomic(&path, &bytes)
+        let mut all = self.fold_all()?;
+        if let Some(p) = all.remove(id) {
+            return Ok(p);
+        }
+        if id.len() < MIN_PREFIX {
+            return Err(ReviewError::UnknownProposal(id.to_string()));
+        }
+        let wanted = id.to_ascii_uppercase();
+        let mut found: Vec<Proposal> =
+            all.into_values().filter(|p| p.id.to_ascii_uppercase().starts_with(&wanted)).collect();
+        match found.len() {
+            0 => Err(ReviewError::UnknownProposal(id.to_string())),
+            1 => Ok(found.remove(0)),
+            _ => Err(ReviewError::AmbiguousProposal {
+                prefix: id.to_string(),
+                candidates: found.into_iter().map(|p| format!("{} ({})", p.id, p.title)).collect(),
+            }),
+        }
     }
 
     /// Every proposal, oldest first.
     pub fn proposals(&self) -> Result<Vec<Proposal>, ReviewError> {
-        let dir = self.repo.path().join(META_DIR);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(durable::io(&dir)(e)),
-        };
-        let mut out = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(durable::io(&dir))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(id) = name.strip_suffix(".json").filter(|s| !s.starts_with('.')) {
-                out.push(self.proposal(id)?);
-            }
-        }
-        out.sort_by_key(|p| (p.id.parse::<u64>().unwrap_or(u64::MAX), p.id.clone()));
+        let mut out: Vec<Proposal> = self.fold_all()?.into_values().collect();
+        out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         Ok(out)
     }
 
@@ -291,78 +279,34 @@ impl Review {
         let kinds = self.kinds_of(&main_tree, &new_tree, &files)?;
 
         let now = time::now();
-        let (id, mut proposal) = match previous {
-            Some(mut p) => {
-                p.revision += 1;
-                p.title = title.to_string();
-                p.reason = reason.trim().to_string();
-                p.status = Status::Open;
-                p.comments.push(Comment {
-                    by: who.person(),
-                    at: now,
-                    action: CommentAction::Revised,
-                    text: reason.trim().into(),
-                });
-                (p.id.clone(), p)
-            }
-            None => {
-                let p = Proposal {
-                    id: String::new(),
-                    title: title.to_string(),
-                    reason: reason.trim().to_string(),
-                    author: who.person(),
-                    status: Status::Open,
-                    created_at: now,
-                    updated_at: now,
-                    revision: 1,
-                    files: Vec::new(),
-                    kinds: Vec::new(),
-                    commit: String::new(),
-                    base: String::new(),
-                    comments: vec![Comment {
-                        by: who.person(),
-                        at: now,
-                        action: CommentAction::Proposed,
-                        text: reason.trim().into(),
-                    }],
-                    published: None,
-                    pending: None,
-                };
-                (self.allocate_id(&p)?, p)
-            }
+        let id = match &previous {
+            Some(p) => p.id.clone(),
+            None => ulid::Ulid::new().to_string(),
         };
         let sig = Signature::new(&who.name, &who.email, &Time::new(now, 0))?;
         let message = format!("{title}\n\n{}\n\nProposal: {id}\n", reason.trim());
-        let commit = self.repo.commit(None, &sig, &sig, &message, &new_tree, &[&main])?;
+        // A revision keeps the previous one as its second parent, so that the proposal's branch
+        // only ever moves forward (sync never force-pushes); its first parent is `main`.
+        let before = previous.as_ref().map(|p| self.repo.find_commit(Oid::from_str(&p.commit)?)).transpose()?;
+        let parents: Vec<&git2::Commit<'_>> = std::iter::once(&main).chain(before.as_ref()).collect();
+        let commit = self.repo.commit(None, &sig, &sig, &message, &new_tree, &parents)?;
         self.sync_objects(Some(&main_tree), commit)?;
         let branch = format!("refs/heads/proposals/{id}");
         self.repo.reference(&branch, commit, true, "guildhall: proposal")?;
         self.sync_ref(&branch)?;
-        proposal.id = id;
-        proposal.updated_at = now;
-        proposal.files = files;
-        proposal.kinds = kinds;
-        proposal.commit = commit.to_string();
-        proposal.base = main.id().to_string();
-        self.save(&proposal)?;
-        Ok(proposal)
-    }
-
-    /// The next free numeric id, claimed by creating its metadata file exclusively.
-    pub(crate) fn allocate_id(&self, p: &Proposal) -> Result<String, ReviewError> {
-        let mut next = self.proposals()?.iter().filter_map(|p| p.id.parse::<u64>().ok()).max().unwrap_or(0) + 1;
-        loop {
-            let id = next.to_string();
-            let mut claimed = p.clone();
-            claimed.id = id.clone();
-            let path = self.meta_path(&id);
-            let bytes = serde_json::to_vec_pretty(&record::ProposalRecord::from(&claimed))
-                .map_err(|e| durable::io(&path)(std::io::Error::other(e)))?;
-            if durable::create_new(&path, &bytes)? {
-                return Ok(id);
-            }
-            next += 1;
-        }
+        let action = if previous.is_some() { CommentAction::Revised } else { CommentAction::Proposed };
+        let mut event = MetaEvent::new(&id, who.person(), action, reason);
+        event.at = now;
+        event.content = Some(Content {
+            title: title.to_string(),
+            reason: reason.trim().to_string(),
+            files,
+            kinds,
+            commit: commit.to_string(),
+            base: main.id().to_string(),
+        });
+        self.append_meta(&event)?;
+        self.proposal(&id)
     }
 
     pub(crate) fn kinds_of(
@@ -432,7 +376,7 @@ impl Review {
         from: &[Status],
     ) -> Result<Proposal, ReviewError> {
         let who = self.identity()?;
-        let mut p = self.proposal(id)?;
+        let p = self.proposal(id)?;
         if comment.trim().is_empty() {
             return Err(ReviewError::Invalid(format!("say why when you {action} a proposal")));
         }
@@ -440,16 +384,7 @@ impl Review {
         if !from.contains(&p.status) {
             return Err(ReviewError::WrongState { id: p.id, status: p.status, action: action.into() });
         }
-        let now = time::now();
-        p.status = to;
-        p.updated_at = now;
-        p.comments.push(Comment {
-            by: who.person(),
-            at: now,
-            action: CommentAction::decision(to),
-            text: comment.trim().into(),
-        });
-        self.save(&p)?;
-        Ok(p)
+        self.append_meta(&MetaEvent::new(&p.id, who.person(), CommentAction::decision(to), comment))?;
+        self.proposal(&p.id)
     }
 }

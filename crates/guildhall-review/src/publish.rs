@@ -6,9 +6,10 @@ use std::path::Path;
 
 use git2::{Commit, ErrorCode, Oid, Signature, Time};
 
+use crate::meta::MetaEvent;
 use crate::{
-    Comment, CommentAction, DELAY_ENV, FAULT_ENV, Identity, MAIN, Pending, Proposal, Published, Review, ReviewError,
-    Status, durable, rfc3339, time, tree,
+    CommentAction, DELAY_ENV, FAULT_ENV, Identity, MAIN, Pending, Proposal, Published, Review, ReviewError, Status,
+    durable, rfc3339, time, tree,
 };
 
 impl Review {
@@ -24,52 +25,8 @@ impl Review {
         }
         let main = self.main_commit()?;
         let proposed = self.repo.find_commit(Oid::from_str(&p.commit)?)?;
-        let merged = proposed.parent_id(0)? != main.id();
-        let tree = if merged {
-            let index = self.repo.merge_commits(&main, &proposed, None)?;
-            if index.has_conflicts() {
-                let mut paths: Vec<String> = index
-                    .conflicts()?
-                    .filter_map(Result::ok)
-                    .filter_map(|c| c.our.or(c.their).or(c.ancestor))
-                    .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-                    .collect();
-                paths.dedup();
-                let text = format!("conflicts with main in: {}; revise on the current main", paths.join(", "));
-                self.send_back(&mut p, &who, &text)?;
-                return Err(ReviewError::Conflict { id: p.id, paths });
-            }
-            let mut index = index;
-            self.repo.find_tree(index.write_tree_to(&self.repo)?)?
-        } else {
-            proposed.tree()?
-        };
-        let main_tree = main.tree()?;
-        let errors = tree::new_errors(&tree::catalog(&self.repo, &main_tree)?, &tree::catalog(&self.repo, &tree)?);
-        if !errors.is_empty() {
-            let text = format!(
-                "merged with the current main it has errors: {}",
-                errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-            );
-            self.send_back(&mut p, &who, &text)?;
-            return Err(ReviewError::Content { diagnostics: errors });
-        }
+        let (tree, merged) = self.approval_tree(&mut p, &who, &main, &proposed)?;
         let now = time::now();
-        let mut message = format!("{}\n\n", p.title);
-        if !p.reason.is_empty() {
-            message.push_str(&p.reason);
-            message.push_str("\n\n");
-        }
-        message.push_str(&format!(
-            "Requested-by: {}\nApproved-by: {}\nReviewed-on: {}\nProposal: {}\n",
-            p.author,
-            who.person(),
-            rfc3339(now),
-            p.id
-        ));
-        if self_approved {
-            message.push_str("Self-approved: yes\n");
-        }
         let approval = Pending {
             commit: String::new(),
             previous: String::new(),
@@ -86,12 +43,68 @@ impl Review {
                 proposed: Some(&proposed_tree),
                 author: Signature::new(&p.author.name, &p.author.email, &Time::new(p.updated_at, 0))?,
                 committer: Signature::new(&who.name, &who.email, &Time::new(now, 0))?,
-                message,
+                message: approval_message(&p, &who, now, self_approved),
                 reflog: format!("guildhall: publish proposal {}", p.id),
             },
             Some((&mut p, approval)),
         )?;
-        Ok(Published { commit: commit.to_string(), merged, files, self_approved })
+        Ok(Published { commit: commit.to_string(), merged, files, self_approved, queued: false })
+    }
+
+    /// The tree an approval of `p` publishes onto `main`: the proposal's own when `main` has not
+    /// moved since, else the merge of both. A conflict, or content errors `main` does not have,
+    /// sends the proposal back to its author (a `sent-back` event) and is refused.
+    pub(crate) fn approval_tree(
+        &self,
+        p: &mut Proposal,
+        who: &Identity,
+        main: &Commit<'_>,
+        proposed: &Commit<'_>,
+    ) -> Result<(git2::Tree<'_>, bool), ReviewError> {
+        let merged = proposed.parent_id(0)? != main.id();
+        let tree = if merged {
+            match self.conflicts(main, proposed)? {
+                Err(paths) => {
+                    let text = format!("conflicts with main in: {}; revise on the current main", paths.join(", "));
+                    self.send_back(p, who, &text)?;
+                    return Err(ReviewError::Conflict { id: p.id.clone(), paths });
+                }
+                Ok(tree) => tree,
+            }
+        } else {
+            self.repo.find_tree(proposed.tree_id())?
+        };
+        let main_tree = main.tree()?;
+        let errors = tree::new_errors(&tree::catalog(&self.repo, &main_tree)?, &tree::catalog(&self.repo, &tree)?);
+        if !errors.is_empty() {
+            let text = format!(
+                "merged with the current main it has errors: {}",
+                errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            );
+            self.send_back(p, who, &text)?;
+            return Err(ReviewError::Content { diagnostics: errors });
+        }
+        Ok((tree, merged))
+    }
+
+    /// The merge of `main` and `proposed` in memory: its tree, or the conflicting paths.
+    pub(crate) fn conflicts(
+        &self,
+        main: &Commit<'_>,
+        proposed: &Commit<'_>,
+    ) -> Result<Result<git2::Tree<'_>, Vec<String>>, ReviewError> {
+        let mut index = self.repo.merge_commits(main, proposed, None)?;
+        if index.has_conflicts() {
+            let mut paths: Vec<String> = index
+                .conflicts()?
+                .filter_map(Result::ok)
+                .filter_map(|c| c.our.or(c.their).or(c.ancestor))
+                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                .collect();
+            paths.dedup();
+            return Ok(Err(paths));
+        }
+        Ok(Ok(self.repo.find_tree(index.write_tree_to(&self.repo)?)?))
     }
 
     /// The one sequence that moves `main`, for an approval and for an admin's direct rollback:
@@ -123,7 +136,7 @@ impl Review {
             pending.commit = commit.to_string();
             pending.previous = what.main.id().to_string();
             p.pending = Some(pending.clone());
-            self.save(p)?;
+            self.save_pending(&p.id, Some(pending))?;
             fault("pending");
         }
         match self.repo.reference_matching(MAIN, commit, true, what.main.id(), &what.reflog) {
@@ -131,7 +144,7 @@ impl Review {
             Err(e) if e.code() == ErrorCode::Modified || e.code() == ErrorCode::Locked => {
                 if let Some((p, _)) = approval {
                     p.pending = None;
-                    self.save(p)?;
+                    self.save_pending(&p.id, None)?;
                 }
                 return Err(ReviewError::MainMoved);
             }
@@ -147,11 +160,9 @@ impl Review {
     }
 
     pub(crate) fn send_back(&self, p: &mut Proposal, who: &Identity, text: &str) -> Result<(), ReviewError> {
-        let now = time::now();
-        p.status = Status::ChangesRequested;
-        p.updated_at = now;
-        p.comments.push(Comment { by: who.person(), at: now, action: CommentAction::SentBack, text: text.into() });
-        self.save(p)
+        self.append_meta(&MetaEvent::new(&p.id, who.person(), CommentAction::SentBack, text))?;
+        *p = self.proposal(&p.id)?;
+        Ok(())
     }
 
     /// Completes a publish whose `main` update happened: updates the work tree and marks the
@@ -166,27 +177,38 @@ impl Review {
         let files = tree::changed_paths(&old, &new)?;
         self.update_work_tree(&old, &new, proposed.as_ref(), &files)?;
         fault("worktree");
-        let now = time::now();
-        p.status = Status::Approved;
-        p.updated_at = now;
-        p.published = Some(pending.commit.clone());
         let action = if pending.self_approved { CommentAction::SelfApproved } else { CommentAction::Approved };
-        p.comments.push(Comment { by: pending.approver, at: now, action, text: pending.comment });
-        self.save(p)
+        let mut event = MetaEvent::new(&p.id, pending.approver, action, &pending.comment);
+        event.published = Some(pending.commit.clone());
+        self.append_meta(&event)?;
+        self.save_pending(&p.id, None)?;
+        *p = self.proposal(&p.id)?;
+        Ok(())
     }
 
     /// Finishes or forgets publishes interrupted by a crash: if `main` reached the pending commit
     /// the proposal is approved, else it is left as it was.
     pub(crate) fn recover(&self) -> Result<(), ReviewError> {
+        let ids = self.pending_ids()?;
+        if ids.is_empty() {
+            return Ok(());
+        }
         let main = self.main_commit()?.id();
-        for mut p in self.proposals()? {
+        for id in ids {
+            let mut p = match self.proposal(&id) {
+                Ok(p) => p,
+                Err(ReviewError::UnknownProposal(_)) => {
+                    self.save_pending(&id, None)?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let Some(pending) = p.pending.clone() else { continue };
             let commit = Oid::from_str(&pending.commit)?;
             if main == commit || self.repo.graph_descendant_of(main, commit)? {
                 self.finish(&mut p)?;
             } else {
-                p.pending = None;
-                self.save(&p)?;
+                self.save_pending(&p.id, None)?;
             }
         }
         Ok(())
@@ -300,4 +322,24 @@ pub(crate) struct Publication<'a, 'repo> {
     pub message: String,
     /// The reflog entry of the `main` update.
     pub reflog: String,
+}
+
+/// The message of a publishing commit: title, reason and the review trailers.
+pub(crate) fn approval_message(p: &Proposal, who: &Identity, now: i64, self_approved: bool) -> String {
+    let mut message = format!("{}\n\n", p.title);
+    if !p.reason.is_empty() {
+        message.push_str(&p.reason);
+        message.push_str("\n\n");
+    }
+    message.push_str(&format!(
+        "Requested-by: {}\nApproved-by: {}\nReviewed-on: {}\nProposal: {}\n",
+        p.author,
+        who.person(),
+        rfc3339(now),
+        p.id
+    ));
+    if self_approved {
+        message.push_str("Self-approved: yes\n");
+    }
+    message
 }

@@ -75,28 +75,32 @@ fn propose_review_publish_and_history() {
     let alice = as_user(root, "alice");
     write(root, "patterns/retry.md", "---\ntitle: Retry\n---\n## Problem\n\nCalls fail sometimes.\n");
     let p = alice.propose(&f("patterns/retry.md"), "Clarify the problem", "It was vague.", None).expect("propose");
-    assert_eq!((p.id.as_str(), p.status, p.kinds.as_slice()), ("1", Status::Open, &[ChangeKind::Pattern][..]));
+    assert_eq!((p.status, p.kinds.as_slice()), (Status::Open, &[ChangeKind::Pattern][..]));
+    assert_eq!(p.id.len(), 26, "a ULID: {}", p.id);
+    let id = p.id.clone();
     assert_eq!(alice.queue().expect("queue").len(), 1);
     assert!(main_file(root, "patterns/retry.md").ends_with("Calls fail.\n"), "nothing published yet");
 
     // A citizen developer cannot approve; the author cannot approve their own.
-    assert!(matches!(alice.approve("1", ""), Err(ReviewError::SelfReview { .. })));
+    assert!(matches!(alice.approve(&id, ""), Err(ReviewError::SelfReview { .. })));
     let bob = as_user(root, "bob");
-    let changes = bob.request_changes("1", "Say which calls.").expect("request changes");
+    let changes = bob.request_changes(&id, "Say which calls.").expect("request changes");
     assert_eq!(changes.status, Status::ChangesRequested);
-    assert!(matches!(bob.approve("1", ""), Err(ReviewError::WrongState { .. })));
+    assert!(matches!(bob.approve(&id, ""), Err(ReviewError::WrongState { .. })));
 
     let alice = as_user(root, "alice");
     write(root, "patterns/retry.md", "---\ntitle: Retry\n---\n## Problem\n\nHTTP calls fail sometimes.\n");
-    let p =
-        alice.propose(&f("patterns/retry.md"), "Clarify the problem", "Named the calls.", Some("1")).expect("revise");
+    let p = alice
+        .propose(&f("patterns/retry.md"), "Clarify the problem", "Named the calls.", Some(id.as_str()))
+        .expect("revise");
     assert_eq!((p.revision, p.status), (2, Status::Open));
 
     let bob = as_user(root, "bob");
-    let published = bob.approve("1", "Thanks").expect("approve");
+    let published = bob.approve(&id, "Thanks").expect("approve");
     assert!(!published.merged);
     assert!(main_file(root, "patterns/retry.md").contains("HTTP calls"));
-    assert_eq!(bob.proposal("1").expect("p").status, Status::Approved);
+    // A unique prefix of six characters or more names it, in either case.
+    assert_eq!(bob.proposal(&id[..12].to_lowercase()).expect("p").status, Status::Approved);
     assert!(bob.queue().expect("queue").is_empty());
 
     let history = bob.history("retry").expect("history");
@@ -104,7 +108,7 @@ fn propose_review_publish_and_history() {
     let v = &history[0];
     assert_eq!(v.requested_by.as_deref(), Some("Alice Author <alice@example.org>"));
     assert_eq!(v.approved_by.as_deref(), Some("Bob Mentor <bob@example.org>"));
-    assert_eq!(v.proposal.as_deref(), Some("1"));
+    assert_eq!(v.proposal.as_deref(), Some(id.as_str()));
     assert_eq!(v.reason, "Named the calls.");
     assert!(v.reviewed_on.is_some() && !v.self_approved);
     assert_eq!(history[1].change, VersionChange::Added);
@@ -141,18 +145,23 @@ fn every_role_refusal_is_typed() {
     assert_eq!(p.kinds, [ChangeKind::Term]);
 
     let bob = as_user(root, "bob");
-    for result in
-        [bob.approve("1", "").map(|_| ()), bob.reject("1", "no").map(|_| ()), bob.request_changes("1", "x").map(|_| ())]
-    {
+    for result in [
+        bob.approve(&p.id, "").map(|_| ()),
+        bob.reject(&p.id, "no").map(|_| ()),
+        bob.request_changes(&p.id, "x").map(|_| ()),
+    ] {
         match result {
             Err(ReviewError::Permission { kind: Some(ChangeKind::Term), roles, .. }) => assert_eq!(roles, ["admin"]),
             other => panic!("expected a permission error, got {other:?}"),
         }
     }
-    let err = bob.approve("1", "").expect_err("refused");
+    let err = bob.approve(&p.id, "").expect_err("refused");
     assert!(err.to_string().contains("needs the role admin"), "{err}");
     // Only the author revises.
-    assert!(matches!(bob.propose(&f("glossary/backoff.md"), "t", "", Some("1")), Err(ReviewError::NotAuthor { .. })));
+    assert!(matches!(
+        bob.propose(&f("glossary/backoff.md"), "t", "", Some(p.id.as_str())),
+        Err(ReviewError::NotAuthor { .. })
+    ));
     // Only admins roll back directly.
     assert!(matches!(bob.rollback("backoff", "main", "", true), Err(ReviewError::Permission { .. })));
 
@@ -165,8 +174,8 @@ fn every_role_refusal_is_typed() {
     assert!(matches!(bob.approve(&p2.id, ""), Err(ReviewError::Permission { kind: Some(ChangeKind::Policy), .. })));
 
     let carol = as_user(root, "carol");
-    carol.reject("1", "Not plainer.").expect("reject");
-    assert!(matches!(carol.approve("1", ""), Err(ReviewError::WrongState { .. })));
+    carol.reject(&p.id, "Not plainer.").expect("reject");
+    assert!(matches!(carol.approve(&p.id, ""), Err(ReviewError::WrongState { .. })));
     carol.approve(&p2.id, "").expect("admin approves a policy");
 }
 
@@ -335,4 +344,137 @@ fn a_locked_main_is_main_moved_for_approve_and_direct_rollback() {
         panic!("direct")
     };
     assert!(main_file(root, "patterns/retry.md").contains("Calls fail."));
+}
+
+/// Adds a raw metadata event to the log as a commit by `committer` (what a forged or
+/// hand-made event in a synced log looks like).
+fn forge_event(root: &Path, committer: (&str, &str), event: serde_json::Value) {
+    let repo = git2::Repository::open(root).expect("repo");
+    let tip = repo.find_reference(guildhall_review::META_BRANCH).expect("log").peel_to_commit().expect("tip");
+    let path =
+        format!("proposals/{}/{}.json", event["proposal"].as_str().expect("p"), event["id"].as_str().expect("id"));
+    let blob = repo.blob(serde_json::to_string(&event).expect("json").as_bytes()).expect("blob");
+    let mut index = git2::Index::new().expect("index");
+    index.read_tree(&tip.tree().expect("tree")).expect("read");
+    let entry = git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: blob,
+        flags: 0,
+        flags_extended: 0,
+        path: path.into_bytes(),
+    };
+    index.add(&entry).expect("add");
+    let tree = repo.find_tree(index.write_tree_to(&repo).expect("write")).expect("tree");
+    let sig = git2::Signature::now(committer.0, committer.1).expect("sig");
+    repo.commit(Some(guildhall_review::META_BRANCH), &sig, &sig, "forged", &tree, &[&tip]).expect("commit");
+}
+
+#[test]
+fn metadata_is_an_append_only_log_that_never_enters_main_and_is_trusted_only_as_signed() {
+    let dir = hub("");
+    let root = dir.path();
+    let alice = as_user(root, "alice");
+    write(root, "patterns/retry.md", "---\ntitle: Retry\n---\n## Problem\n\nCalls fail often.\n");
+    let p = alice.propose(&f("patterns/retry.md"), "Clarify", "Vague.", None).expect("propose");
+    as_user(root, "bob").request_changes(&p.id, "Which calls?").expect("request changes");
+    let repo = git2::Repository::open(root).expect("repo");
+    let log =
+        repo.find_reference(guildhall_review::META_BRANCH).expect("the metadata log").peel_to_commit().expect("c");
+    assert_eq!(log.parent_count(), 1, "one commit per event");
+    assert_eq!(log.author().email(), Some("bob@example.org"), "each event signed by who acted");
+    let main_tree = repo.find_reference("refs/heads/main").expect("main").peel_to_tree().expect("tree");
+    assert!(main_tree.get_name("proposals").is_none(), "metadata never enters main");
+    assert!(!root.join(".git/guildhall/proposals").exists(), "no local-only records any more");
+
+    // Alice (no reviewer role) "approving" her own proposal, and an event whose author is not
+    // the commit's, are both ignored when the log is read.
+    let forged = |by: (&str, &str), action: &str| {
+        serde_json::json!({
+            "id": "01JZZZZZZZZZZZZZZZZZZZZZZZ".replace('Z', &action.len().to_string()),
+            "proposal": p.id, "by": {"name": by.0, "email": by.1}, "at": 1, "action": action, "text": "forged"
+        })
+    };
+    forge_event(root, ("Alice Author", "alice@example.org"), forged(("Alice Author", "alice@example.org"), "rejected"));
+    forge_event(
+        root,
+        ("Alice Author", "alice@example.org"),
+        forged(("Bob Mentor", "bob@example.org"), "changes-requested"),
+    );
+    let seen = as_user(root, "bob").proposal(&p.id).expect("p");
+    assert_eq!(seen.status, Status::ChangesRequested);
+    assert_eq!(seen.comments.len(), 2, "{:?}", seen.comments);
+    assert!(seen.comments.iter().all(|c| c.text != "forged"));
+}
+
+#[test]
+fn an_ambiguous_prefix_is_refused_with_the_candidates() {
+    let dir = hub("");
+    let root = dir.path();
+    let alice = as_user(root, "alice");
+    let mut ids = Vec::new();
+    for (i, body) in ["One.", "Two.", "Three."].iter().enumerate() {
+        write(root, &format!("patterns/p{i}.md"), &format!("---\ntitle: P{i}\n---\n{body}\n"));
+        ids.push(alice.propose(&f(&format!("patterns/p{i}.md")), &format!("P{i}"), "", None).expect("propose").id);
+    }
+    // ULIDs made close together share their time prefix.
+    let common = ids[0].chars().zip(ids[1].chars()).take_while(|(a, b)| a == b).count();
+    assert!(common >= 6, "{ids:?}");
+    match alice.proposal(&ids[0][..6]) {
+        Err(ReviewError::AmbiguousProposal { candidates, .. }) => {
+            assert!(
+                candidates.iter().any(|c| c.starts_with(&ids[0])) && candidates.iter().any(|c| c.starts_with(&ids[1]))
+            );
+        }
+        other => panic!("expected an ambiguous prefix, got {other:?}"),
+    }
+    assert!(matches!(alice.proposal(&ids[0][..5]), Err(ReviewError::UnknownProposal(_))), "under six characters");
+    assert_eq!(alice.proposal(&ids[2]).expect("full id").title, "P2");
+}
+
+/// A record written by an earlier version (`.git/guildhall/proposals/<n>.json`, numeric id) is
+/// imported into the log when the hub is opened, and stays readable and reviewable by its id.
+#[test]
+fn old_numeric_records_are_migrated_on_open() {
+    let dir = hub("");
+    let root = dir.path();
+    let alice = as_user(root, "alice");
+    write(root, "patterns/retry.md", "---\ntitle: Retry\n---\n## Problem\n\nOld proposal.\n");
+    let p = alice.propose(&f("patterns/retry.md"), "Old", "", None).expect("propose");
+    let record = serde_json::json!({
+        "id": "3", "title": "An old proposal", "reason": "From before ULIDs",
+        "author": {"name": "Alice Author", "email": "alice@example.org"}, "status": "changes-requested",
+        "created_at": 1760000000, "updated_at": 1760000500, "revision": 2, "files": ["patterns/retry.md"],
+        "kinds": ["pattern"], "commit": p.commit, "base": p.base,
+        "comments": [
+            {"by": {"name": "Alice Author", "email": "alice@example.org"}, "at": 1760000000, "action": "proposed", "text": ""},
+            {"by": {"name": "Bob Mentor", "email": "bob@example.org"}, "at": 1760000200, "action": "changes-requested", "text": "Say when"}
+        ],
+        "published": null
+    });
+    let legacy = root.join(".git/guildhall/proposals");
+    fs::create_dir_all(&legacy).expect("mkdir");
+    fs::write(legacy.join("3.json"), serde_json::to_vec_pretty(&record).expect("json")).expect("write");
+
+    let alice = as_user(root, "alice");
+    let old = alice.proposal("3").expect("the old record loads");
+    assert_eq!(
+        (old.title.as_str(), old.status, old.revision, old.comments.len()),
+        ("An old proposal", Status::ChangesRequested, 2, 2)
+    );
+    assert!(legacy.join("migrated/3.json").exists() && !legacy.join("3.json").exists(), "kept aside, never deleted");
+    assert_eq!(alice.proposals().expect("all").len(), 2);
+    // Opening again does not import it twice; it is still revised and reviewed like any other.
+    let alice = as_user(root, "alice");
+    write(root, "patterns/retry.md", "---\ntitle: Retry\n---\n## Problem\n\nOld proposal, revised.\n");
+    let revised = alice.propose(&f("patterns/retry.md"), "Old", "Said when.", Some("3")).expect("revise");
+    assert_eq!((revised.id.as_str(), revised.revision, revised.status), ("3", 3, Status::Open));
+    as_user(root, "bob").approve("3", "ok").expect("approve");
+    assert_eq!(as_user(root, "bob").proposal("3").expect("p").status, Status::Approved);
 }

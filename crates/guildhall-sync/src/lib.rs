@@ -16,6 +16,8 @@
 //!   helpers); a refused credential is an error after one attempt, never a loop;
 //! - [`Outbox`]: actions that survive restarts and `kill -9`, replayed idempotently;
 //! - [`events`]: the shared event log (`guildhall/events`) later features append to;
+//! - [`shared`]: proposals on a shared hub (their branches and metadata log travel; an approval
+//!   lands on the remote's `main` by [`publish_main`]);
 //! - [`sync`]: all of it in one call, under a per-repository lock that also clears the `*.lock`
 //!   files a killed process left behind ([`lock`]).
 //!
@@ -32,6 +34,7 @@ mod net;
 mod outbox;
 mod reader;
 mod run;
+pub mod shared;
 mod time;
 
 pub use auth::{Auth, CredentialSource, TOKEN_ENV, USER_ENV, forget_token, keyring_account, store_token};
@@ -39,6 +42,7 @@ pub use net::{FetchReport, Progress, PushReport, clone, fetch, push};
 pub use outbox::{Action, Entry, Outbox};
 pub use reader::{MainUpdate, update_main};
 pub use run::{ReportedError, StoredError, SyncOptions, SyncReport, SyncStatus, status, sync};
+pub use shared::{MainPublished, PROPOSALS_META, PublishError, has_remote, publish_main, queue};
 
 /// The published branch.
 pub const MAIN: &str = "refs/heads/main";

@@ -26,6 +26,11 @@ pub enum Action {
     /// `content`, by `author`. Done when the remote's log holds the file; re-committed locally if
     /// the local log lost it.
     Event { event: String, path: String, content: String, author: Person },
+    /// An approval made while the shared hub was unreachable: proposal `proposal` as the approver
+    /// reviewed it (`reviewed`: its commit then). The review layer publishes it when sent, against
+    /// the fetched `main`, checking the approver's roles and the proposal again; done when
+    /// published or refused (the refusal is reported).
+    Approve { proposal: String, reviewed: String, comment: String, approver: Person },
 }
 
 /// A queued action and when it was queued.

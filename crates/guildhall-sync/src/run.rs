@@ -84,7 +84,7 @@ pub fn sync(root: &Path, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
     let outbox = Outbox::of(&repo);
     if let Err(e) = crate::fetch(&repo, &opts.auth) {
         report.errors.push((&e).into());
-        report.outbox = outbox.len()?;
+        report.outbox = outbox.len()? + crate::shared::meta_waiting(&repo);
         remember(&repo, &report)?;
         return Ok(report);
     }
@@ -99,6 +99,10 @@ pub fn sync(root: &Path, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
         }
         Err(e) => report.errors.push((&e).into()),
     }
+    if let Err(e) = crate::shared::track_proposal_branches(&repo) {
+        report.errors.push((&e).into());
+    }
+    let mut branches_sent = true;
     for entry in outbox.pending()? {
         let Action::PushBranch { branch, commit } = &entry.action else { continue };
         match send_branch(&repo, &opts.auth, branch, commit) {
@@ -106,6 +110,16 @@ pub fn sync(root: &Path, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
                 outbox.done(&entry.id)?;
                 report.pushed += usize::from(sent);
             }
+            Err(e) => {
+                branches_sent = false;
+                report.errors.push((&e).into());
+            }
+        }
+    }
+    // Proposal metadata after the branches it names, so no clone sees a proposal it cannot fetch.
+    if branches_sent {
+        match crate::shared::sync_meta(&repo, &opts.auth) {
+            Ok(sent) => report.pushed += sent,
             Err(e) => report.errors.push((&e).into()),
         }
     }
@@ -115,7 +129,7 @@ pub fn sync(root: &Path, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
         Ok(log) => report.pushed += log.sent,
         Err(e) => report.errors.push((&e).into()),
     }
-    report.outbox = outbox.len()?;
+    report.outbox = outbox.len()? + crate::shared::meta_waiting(&repo);
     remember(&repo, &report)?;
     drop(guard);
     Ok(report)
@@ -181,7 +195,7 @@ pub fn status(root: &Path) -> Result<SyncStatus, SyncError> {
         remote,
         ahead,
         behind,
-        outbox: Outbox::of(&repo).len()?,
+        outbox: Outbox::of(&repo).len()? + crate::shared::meta_waiting(&repo),
         last_sync: last.as_ref().and_then(|l| l.last_sync),
         last_error: last.and_then(|l| l.last_error),
     })

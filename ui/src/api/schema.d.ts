@@ -1461,6 +1461,8 @@ export interface components {
             files: string[];
             /** @description Whether it is a merge commit (`main` had moved since the proposal). */
             merged: boolean;
+            /** @description Queued offline (the hub could not be reached): `commit` is empty; the next sync publishes it. */
+            queued: boolean;
             self_approved: boolean;
         };
         /** @description A recently viewed document. */

@@ -3,4 +3,5 @@
 
 mod judgments;
 mod search;
+mod shared;
 mod training;
