@@ -110,7 +110,7 @@ pub fn wording_key(query: &str) -> String {
     let mut raw = raw_analyzer();
     let mut stem = stem_one_analyzer();
     let raws: Vec<String> = parsed.words.iter().chain(&parsed.phrases).flat_map(|w| tokens(&mut raw, w)).collect();
-    let key = |keep: &dyn Fn(&str) -> bool| {
+    let mut key = |keep: &dyn Fn(&str) -> bool| {
         let set: std::collections::BTreeSet<String> =
             raws.iter().filter(|r| keep(r)).flat_map(|r| tokens(&mut stem, r)).collect();
         set.into_iter().collect::<Vec<_>>().join(" ")

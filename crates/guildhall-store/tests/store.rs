@@ -479,7 +479,7 @@ fn export_then_import_round_trips() {
     populate_everything(&mut source);
     let exported = source.export().expect("export");
     let json = exported.to_json();
-    assert!(json.contains("\"format\": \"guildhall-personal-data\"") && json.contains("\"version\": 1"), "{json}");
+    assert!(json.contains("\"format\": \"guildhall-personal-data\"") && json.contains("\"version\": 2"), "{json}");
 
     let mut target = open(&dir.path().join("two.sqlite3"));
     target.add_bookmark("will-be-replaced").expect("bookmark");
