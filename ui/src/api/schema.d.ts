@@ -189,7 +189,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Searches that found nothing, most frequent first: the content-gap report. */
+        /**
+         * Searches that went unanswered (nothing found, or no result opened), grouped by similar
+         *     wording, most frequent first: the content-gap report.
+         */
         get: operations["gaps"];
         put?: never;
         post?: never;
@@ -656,6 +659,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search/settled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a settled search and whether one of its results was opened in time. A search that
+         *     found nothing, or whose results were left unopened, shows in the content-gap report.
+         */
+        post: operations["settled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/templates": {
         parameters: {
             query?: never;
@@ -846,6 +869,25 @@ export interface components {
         /** @description A reviewer's comment. */
         CommentBody: {
             comment?: string;
+        };
+        /** @description Searches of similar wording that went unanswered. */
+        ContentGap: {
+            /**
+             * Format: int64
+             * @description How many searches of the group went unanswered.
+             */
+            count: number;
+            /** @description The last time. */
+            last_searched: components["schemas"]["Timestamp"];
+            /**
+             * Format: int64
+             * @description Of those, how many found nothing; the others had results but none was opened.
+             */
+            no_results: number;
+            /** @description The wording shown for the group: its most frequent normalised query (then the most recent). */
+            query: string;
+            /** @description Every normalised wording in the group, most frequent first; the first is `query`. */
+            wordings: string[];
         };
         CurrentBody: {
             /** @description The step's document id. */
@@ -1506,6 +1548,11 @@ export interface components {
         SearchLogEntry: {
             /** @description When. */
             at: components["schemas"]["Timestamp"];
+            /**
+             * @description Whether the person opened one of its results within the UI's time (`false`: a settled
+             *     search without a click); absent when not known.
+             */
+            opened?: boolean | null;
             /** @description The query as typed (cut to [`MAX_LOGGED_QUERY_CHARS`]). */
             query: string;
             /**
@@ -1527,6 +1574,23 @@ export interface components {
             took_us: number;
             /** @description How many documents matched. */
             total: number;
+        };
+        /**
+         * @description A settled search and what the person did next (`POST /api/search/settled`): the UI sends it
+         *     once it knows whether a result was opened in time. Nothing in it says who searched.
+         */
+        SettledSearch: {
+            audience?: null | components["schemas"]["Audience"];
+            kind?: null | components["schemas"]["Kind"];
+            /**
+             * @description Whether one of its results was opened within the time allowed; `false` is a settled
+             *     search without a click (the person searched again or left).
+             */
+            opened: boolean;
+            /** @description The query as it was searched. */
+            q: string;
+            /** @description The tag filter it was searched with. */
+            tag?: string | null;
         };
         /**
          * @description How bad a diagnostic is. Errors make `guildhall check` fail; warnings do not.
@@ -1635,18 +1699,6 @@ export interface components {
          * @enum {string}
          */
         VersionChange: "added" | "modified" | "deleted" | "published";
-        /** @description A query that found nothing, grouped by its normalised form, for the content-gap report. */
-        ZeroResultQuery: {
-            /**
-             * Format: int64
-             * @description How many times it was searched for and found nothing.
-             */
-            count: number;
-            /** @description The last time. */
-            last_searched: components["schemas"]["Timestamp"];
-            /** @description The normalised query ([`normalize_query`]). */
-            query: string;
-        };
     };
     responses: never;
     parameters: never;
@@ -2111,7 +2163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ZeroResultQuery"][];
+                    "application/json": components["schemas"]["ContentGap"][];
                 };
             };
         };
@@ -3099,6 +3151,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    settled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettledSearch"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: {
                 headers: {
