@@ -199,6 +199,58 @@ fn personal_state_round_trips_through_the_api() {
     assert_eq!(call(&a, "GET", &url("/api/paths/start-here"), None).1["card"]["steps_done"], 1);
 }
 
+/// #12 §3: weak results go noticed. A settled search whose results were left unopened is
+/// unanswered like one that found nothing; the report groups similar wordings; nothing in the
+/// log or the report says who searched, and a body that tries to say it is refused.
+#[test]
+fn unanswered_searches_reach_the_gap_report_grouped_and_anonymous() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&starter(), data.path());
+    let a = agent();
+    let url = |p: &str| format!("{}{p}", server.base);
+    let settled = |body: Value| call(&a, "POST", &url("/api/search/settled"), Some(&body.to_string()));
+    assert_eq!(settled(json!({"q": "power bi licence", "opened": false})).0, 204);
+    assert_eq!(settled(json!({"q": "power bi licence", "opened": false})).0, 204);
+    assert_eq!(settled(json!({"q": "Power BI licences", "kind": "pattern", "opened": false})).0, 204);
+    assert_eq!(settled(json!({"q": "retry", "opened": true})).0, 204, "answered: not a gap");
+    assert_eq!(settled(json!({"q": "   ", "opened": false})).0, 204, "blank: not logged");
+    assert_eq!(call(&a, "GET", &url("/api/search?q=zqxjv%20wkpfh&record=true"), None).0, 200);
+    for (body, status) in [
+        (json!({"q": "x"}), 422),
+        (json!({"q": "x", "opened": false, "person": "Hannah"}), 422),
+        (json!({"q": "x", "opened": false, "kind": "wizard"}), 422),
+        (json!({"q": "x".repeat(9000), "opened": false}), 400),
+    ] {
+        let (s, err) = settled(body.clone());
+        assert_eq!((s, err["error"]["code"].as_str()), (status, Some("bad-request")), "{body}: {err}");
+    }
+
+    let (s, gaps) = call(&a, "GET", &url("/api/gaps"), None);
+    assert_eq!(s, 200);
+    let summary: Vec<(String, u64, usize)> = gaps
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|g| {
+            let n = g["wordings"].as_array().map_or(0, Vec::len);
+            (g["query"].as_str().unwrap_or("").to_string(), g["count"].as_u64().unwrap_or(0), n)
+        })
+        .collect();
+    assert_eq!(summary, [("power bi licence".to_string(), 3, 2), ("zqxjv wkpfh".to_string(), 1, 1)], "{gaps}");
+    assert_eq!(gaps[0]["wordings"][1], "power bi licences", "{gaps}");
+    assert_eq!(gaps[1]["no_results"], 1, "{gaps}");
+
+    // The log keeps the outcome and nothing about the person.
+    let (_, export) = call(&a, "GET", &url("/api/personal-data"), None);
+    let log = export["search_log"].as_array().expect("log");
+    assert_eq!(log.len(), 5, "{export}");
+    for entry in log {
+        let keys: Vec<&str> = entry.as_object().expect("entry").keys().map(String::as_str).collect();
+        assert!(keys.iter().all(|k| ["query", "result_count", "at", "opened"].contains(k)), "{entry}");
+    }
+    assert_eq!(log.iter().filter(|e| e["opened"] == false).count(), 3, "{export}");
+}
+
 /// Kill -9 the server while a client keeps writing progress; every write the server
 /// acknowledged must be there after a restart, and the database must pass integrity_check.
 #[test]

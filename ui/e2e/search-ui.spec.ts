@@ -1,19 +1,26 @@
 // The search screen's own behaviour against the real GET /api/search: one search in flight at a time, the search log
-// (record=true only for settled queries), glossary expansion, the palette, and one stand-in for a
-// server error (the real server cannot be made to fail on demand).
+// (POST /api/search/settled, only for settled queries, with whether a result was opened), glossary expansion, the
+// palette, and one stand-in for a server error (the real server cannot be made to fail on demand).
 import { expect, test, type Page, type Request } from '@playwright/test';
 import { resetPersonal, watchConsole } from './helpers';
 
 test.beforeEach(async ({ request }) => resetPersonal(request));
 
-/** The search requests, in order; `seen.maxInFlight` is the most that were ever in flight at once. */
-function searches(page: Page): URL[] & { maxInFlight: number } {
-  const seen = Object.assign([] as URL[], { maxInFlight: 0 });
+type Seen = URL[] & { maxInFlight: number; settled: Array<[string, boolean]> };
+
+/** The search requests, in order; `seen.maxInFlight` is the most that were ever in flight at once;
+ * `seen.settled` the settled searches logged, as [query, opened]. */
+function searches(page: Page): Seen {
+  const seen: Seen = Object.assign([] as URL[], { maxInFlight: 0, settled: [] as Array<[string, boolean]> });
   let inFlight = 0;
-  const isSearch = (r: Request) => new URL(r.url()).pathname === '/api/search' && new URL(r.url()).searchParams.get('record') !== 'true';
+  const isSearch = (r: Request) => new URL(r.url()).pathname === '/api/search';
   page.on('request', (r: Request) => {
     const u = new URL(r.url());
     if (u.pathname === '/api/search') seen.push(u);
+    if (u.pathname === '/api/search/settled') {
+      const b = r.postDataJSON() as { q: string; opened: boolean };
+      seen.settled.push([b.q, b.opened]);
+    }
     if (isSearch(r)) seen.maxInFlight = Math.max(seen.maxInFlight, ++inFlight);
   });
   const done = (r: Request) => {
@@ -23,9 +30,9 @@ function searches(page: Page): URL[] & { maxInFlight: number } {
   page.on('requestfailed', done);
   return seen;
 }
-const recorded = (seen: URL[]) => seen.filter((u) => u.searchParams.get('record') === 'true').map((u) => u.searchParams.get('q'));
+const recorded = (seen: Seen) => seen.settled.map(([q]) => q);
 
-test('typing: one search in flight at a time, nothing logged; Enter logs the query once', async ({ page }) => {
+test('typing: one search in flight at a time, nothing logged; opening a result logs the query once, answered', async ({ page }) => {
   const problems = watchConsole(page);
   const seen = searches(page);
   await page.goto('/#/patterns');
@@ -44,14 +51,14 @@ test('typing: one search in flight at a time, nothing logged; Enter logs the que
   expect(recorded(seen)).toEqual([]);
   await page.screenshot({ path: 'test-results/screens/search-results.png' });
 
+  // Enter moves to the results; the query is logged once its outcome is known: a result opened.
   await box.press('Enter');
-  await expect.poll(() => recorded(seen)).toEqual(['retry']);
-  // Opening a result of the same query does not log it again.
   await expect(results.locator('a.hit-link').first()).toBeFocused();
+  expect(recorded(seen)).toEqual([]);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page).toHaveURL(/#\/doc\//);
-  expect(recorded(seen)).toEqual(['retry']);
+  await expect.poll(() => seen.settled).toEqual([['retry', true]]);
   expect(problems).toEqual([]);
 });
 
@@ -63,7 +70,7 @@ test('opening a result logs the query it came from', async ({ page }) => {
   expect(recorded(seen)).toEqual([]);
   await first.click();
   await expect(page).toHaveURL(/#\/doc\//);
-  await expect.poll(() => recorded(seen)).toEqual(['backoff']);
+  await expect.poll(() => seen.settled).toEqual([['backoff', true]]);
 });
 
 test('plain words find the engineering terms: "also searched" line', async ({ page }) => {
@@ -82,6 +89,7 @@ test('no results: the miss is logged only after a pause, for the content-gap rep
   await expect(page.getByText('We have recorded the search')).toBeVisible();
   // Only the query the reader stopped at, not the ones typed on the way.
   expect(recorded(seen)).toEqual(['zzqx qwvb']);
+  expect(seen.settled).toEqual([['zzqx qwvb', false]]);
   const gaps = (await (await request.get('/api/gaps')).json()) as Array<{ query: string; count: number }>;
   expect(gaps.map((g) => g.query)).toContain('zzqx qwvb');
   await page.screenshot({ path: 'test-results/screens/search-empty-recorded.png' });
@@ -102,7 +110,7 @@ test('palette shows search hits and opens one with Enter, logging the query', as
   expect(recorded(seen)).toEqual([]);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retry with exponential backoff and jitter');
-  await expect.poll(() => recorded(seen)).toEqual(['retry']);
+  await expect.poll(() => seen.settled).toEqual([['retry', true]]);
 });
 
 test('a search the server fails is reported, with no made-up results', async ({ page }) => {

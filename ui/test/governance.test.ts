@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueLabel, kindLabel, plural } from '../src/lib/governance';
+import { dueLabel, gapReason, kindLabel, plural } from '../src/lib/governance';
 
 describe('governance wording', () => {
   it('pluralises', () => {
@@ -22,5 +22,11 @@ describe('governance wording', () => {
     expect(dueLabel(8, '2026-12-01')).toBe('due in 8 days');
     expect(dueLabel(200, '2027-06-11')).toBe('review by 2027-06-11');
     expect(dueLabel(null, null)).toBe('no review date');
+  });
+
+  it('says why searches went unanswered', () => {
+    expect(gapReason({ count: 3, no_results: 3 })).toBe('nothing found');
+    expect(gapReason({ count: 2, no_results: 0 })).toBe('no result opened');
+    expect(gapReason({ count: 5, no_results: 2 })).toBe('nothing found 2×, no result opened 3×');
   });
 });

@@ -4,12 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const search = vi.fn();
 const glossaryLookup = vi.fn();
+const recordSettledSearch = vi.fn();
 vi.mock('../src/api/client', async (orig) => {
   const real = await orig<typeof import('../src/api/client')>();
-  return { ...real, api: { search, glossaryLookup } };
+  return { ...real, api: { search, glossaryLookup, recordSettledSearch } };
 });
 
-const { SearchState, RECORD_EMPTY_AFTER_MS } = await import('../src/lib/search.svelte');
+const { SearchState, SETTLE_AFTER_MS, OPEN_WITHIN_MS, forgetSettled, pendingSearch } = await import('../src/lib/search.svelte');
 const { ApiError } = await import('../src/api/client');
 
 const result = (q: string, total = 1) => ({ query: q, expanded: [], total, took_us: 10, hits: [], facets: { kind: {}, tag: {} } });
@@ -19,7 +20,11 @@ describe('SearchState', () => {
     vi.useFakeTimers();
     search.mockReset();
     glossaryLookup.mockReset();
+    recordSettledSearch.mockReset();
+    recordSettledSearch.mockResolvedValue(undefined);
+    forgetSettled();
   });
+  const sent = () => recordSettledSearch.mock.calls.map(([b]) => [b.q, b.opened]);
   afterEach(() => vi.useRealTimers());
 
   it('sends a keystroke at once, and only the newest of those typed while a search is in flight', async () => {
@@ -82,7 +87,7 @@ describe('SearchState', () => {
     expect(s.results).toBeNull();
   });
 
-  it('never asks to record while typing; records a settled query once', async () => {
+  it('never logs while typing; a settled query is logged once, when a result is opened', async () => {
     search.mockImplementation(async (p: { q: string }) => result(p.q));
     const s = new SearchState();
     for (const q of ['r', 're', 'ret', 'retry']) {
@@ -90,27 +95,54 @@ describe('SearchState', () => {
       await vi.advanceTimersByTimeAsync(0);
     }
     expect(search.mock.calls.every(([p]) => !p.record)).toBe(true);
-    expect(s.recorded).toBe(false);
-    await s.settle();
-    await s.settle();
-    const recorded = search.mock.calls.filter(([p]) => p.record);
-    expect(recorded).toHaveLength(1);
-    expect(recorded[0]![0]).toMatchObject({ q: 'retry', record: true });
+    await vi.advanceTimersByTimeAsync(SETTLE_AFTER_MS + 10);
+    // Settled, but its outcome is not known yet.
+    expect(pendingSearch()?.q).toBe('retry');
+    expect(sent()).toEqual([]);
+    await s.opened();
+    await s.opened();
+    expect(sent()).toEqual([['retry', true]]);
     expect(s.recorded).toBe(true);
   });
 
-  it('records a query that found nothing once the reader pauses, not before', async () => {
+  it('logs a query that found nothing once the reader pauses, not before', async () => {
     search.mockImplementation(async (p: { q: string }) => result(p.q, 0));
     glossaryLookup.mockResolvedValue({ jargon: [], plain: [] });
     const s = new SearchState();
     s.run({ q: 'zzqx' });
-    await vi.advanceTimersByTimeAsync(RECORD_EMPTY_AFTER_MS - 100);
-    expect(search.mock.calls.some(([p]) => p.record)).toBe(false);
+    await vi.advanceTimersByTimeAsync(SETTLE_AFTER_MS - 100);
+    expect(sent()).toEqual([]);
     s.run({ q: 'zzqxy' });
-    await vi.advanceTimersByTimeAsync(RECORD_EMPTY_AFTER_MS + 10);
-    const recorded = search.mock.calls.filter(([p]) => p.record).map(([p]) => p.q);
-    expect(recorded).toEqual(['zzqxy']);
+    await vi.advanceTimersByTimeAsync(SETTLE_AFTER_MS + 10);
+    expect(sent()).toEqual([['zzqxy', false]]);
     expect(s.recorded).toBe(true);
+  });
+
+  it('a settled query left unopened is unanswered: searched again, opened too late, or left', async () => {
+    search.mockImplementation(async (p: { q: string }) => result(p.q, 7));
+    const s = new SearchState();
+    const settle = async (q: string) => {
+      s.run({ q });
+      await vi.advanceTimersByTimeAsync(SETTLE_AFTER_MS + 10);
+    };
+    await settle('power bi');
+    // Typing on: "power bi" was not a search of its own.
+    await settle('power bi licence');
+    expect(sent()).toEqual([]);
+    await settle('gateway setup');
+    expect(sent()).toEqual([['power bi licence', false]]);
+    await vi.advanceTimersByTimeAsync(OPEN_WITHIN_MS + 1);
+    await s.opened();
+    expect(sent()).toEqual([['power bi licence', false], ['gateway setup', false]]);
+
+    await settle('dataverse quota');
+    s.leave();
+    expect(sent().at(-1)).toEqual(['dataverse quota', false]);
+    // A query that led to a screen, not a page, is not logged.
+    await settle('settings');
+    s.forget();
+    s.leave();
+    expect(sent()).toHaveLength(3);
   });
 
   it('clears on an empty query', () => {

@@ -58,6 +58,40 @@ impl SearchQuery {
     }
 }
 
+/// A settled search and what the person did next (`POST /api/search/settled`): the UI sends it
+/// once it knows whether a result was opened in time. Nothing in it says who searched.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettledSearch {
+    /// The query as it was searched.
+    pub q: String,
+    /// The kind filter it was searched with.
+    pub kind: Option<Kind>,
+    /// The tag filter it was searched with.
+    pub tag: Option<String>,
+    /// The audience filter it was searched with.
+    pub audience: Option<Audience>,
+    /// Whether one of its results was opened within the time allowed; `false` is a settled
+    /// search without a click (the person searched again or left).
+    pub opened: bool,
+}
+
+impl SettledSearch {
+    /// The search it was (its results are counted again by the core), once checked.
+    pub fn request(&self) -> Result<SearchRequest, Error> {
+        let query = SearchQuery {
+            q: self.q.clone(),
+            kind: self.kind,
+            tag: self.tag.clone(),
+            audience: self.audience,
+            limit: Some(1),
+            record: false,
+        };
+        query.request()
+    }
+}
+
 /// How many recently viewed documents (`GET /api/recent`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

@@ -39,6 +39,7 @@ mod error;
 mod eval;
 mod files;
 mod fresh;
+mod gaps;
 mod governance;
 pub mod inputs;
 mod paths;
@@ -55,6 +56,7 @@ pub use drafts::{Draft, DraftUpdate, NewDraft, Preview, PreviewRequest, check_dr
 pub use error::{ErrorClass, ErrorCode, Problem};
 pub use eval::{EVAL_DEPTH, EvalReport, EvalRow, Judgment, parse_judgments};
 pub use files::HubFile;
+pub use gaps::ContentGap;
 pub use governance::{ApprovalRule, DUE_SOON_DAYS, Governance, MemberView, ReviewedDoc, RoleView};
 pub use paths::{CONTENT_ENV, DATA_ENV, HubPaths, data_dir, downloads_dir};
 pub use personal::{
@@ -75,7 +77,7 @@ pub use guildhall_review::{
     ChangeKind, ChangelogEntry, ChangelogFilter, Comment, CommentAction, FileChangeKind, Identity, Person, Proposal,
     Published, ReviewError, Rollback, Status, Version, VersionChange, rfc3339,
 };
-pub use guildhall_store::{Note, PersonalData, Profile, StoreError, Timestamp, ZeroResultQuery};
+pub use guildhall_store::{Note, PersonalData, Profile, StoreError, Timestamp};
 use guildhall_store::{Store, StoreOptions};
 pub use guildhall_sync as sync;
 pub use shared::sync_hub;

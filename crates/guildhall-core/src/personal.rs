@@ -4,7 +4,7 @@
 use std::sync::MutexGuard;
 
 use guildhall_content::{Document, Kind, Step, fnv1a64};
-use guildhall_store::{CheckpointAttempt, Note, PersonalData, Profile, Store, Timestamp, ZeroResultQuery};
+use guildhall_store::{CheckpointAttempt, Note, PersonalData, Profile, Store, Timestamp};
 use serde::Serialize;
 
 use crate::views::{self, DocRef, DocSummary};
@@ -238,15 +238,6 @@ impl Hub {
     /// Replaces all personal data with `data`, all or nothing (`guildhall import`).
     pub fn import_personal(&self, data: &PersonalData) -> Result<(), Error> {
         Ok(self.store()?.import(data)?)
-    }
-
-    /// Queries that found nothing in the last `days` days, most frequent first: the content-gap
-    /// report.
-    pub fn content_gaps(&self, days: u32) -> Result<Vec<ZeroResultQuery>, Error> {
-        let since = Timestamp::now().minus_days(days);
-        let mut gaps = self.store()?.zero_result_queries(since)?;
-        gaps.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.query.cmp(&b.query)));
-        Ok(gaps)
     }
 
     /// Every training path with the person's progress; paths recommended for their role first.

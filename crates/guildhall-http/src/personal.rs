@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use guildhall_core::inputs::{GapsQuery, RecentQuery, SearchQuery};
+use guildhall_core::inputs::{GapsQuery, RecentQuery, SearchQuery, SettledSearch};
 use guildhall_core::{
-    BookmarkView, ErrorCode, Note, PathCard, PathProgressView, PersonalData, Profile, RecentItem, SearchResponse,
-    ZeroResultQuery,
+    BookmarkView, ContentGap, ErrorCode, Note, PathCard, PathProgressView, PersonalData, Profile, RecentItem,
+    SearchResponse,
 };
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,6 +25,7 @@ pub struct Body<T>(pub T);
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(search))
+        .routes(routes!(settled))
         .routes(routes!(get_profile, put_profile))
         .routes(routes!(bookmarks))
         .routes(routes!(add_bookmark, remove_bookmark))
@@ -55,6 +56,19 @@ async fn search(State(s): State<AppState>, Query(q): Query<SearchQuery>) -> Resu
             .await
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the search stopped"))??;
     Ok(Json(response))
+}
+
+/// Record a settled search and whether one of its results was opened in time. A search that
+/// found nothing, or whose results were left unopened, shows in the content-gap report.
+#[utoipa::path(post, path = "/api/search/settled", tag = "search", request_body = SettledSearch,
+    responses((status = 204), (status = 400, body = ErrorBody)))]
+async fn settled(State(s): State<AppState>, Body(b): Body<SettledSearch>) -> Result<StatusCode, ApiError> {
+    let req = b.request()?;
+    let hub = s.hub.clone();
+    tokio::task::spawn_blocking(move || hub.record_search_outcome(&req, b.opened))
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "the search stopped"))??;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The person's profile.
@@ -180,10 +194,11 @@ async fn current(
     Ok(Json(s.hub.set_current_step(&id, &b.step)?))
 }
 
-/// Searches that found nothing, most frequent first: the content-gap report.
+/// Searches that went unanswered (nothing found, or no result opened), grouped by similar
+/// wording, most frequent first: the content-gap report.
 #[utoipa::path(get, path = "/api/gaps", tag = "governance", params(GapsQuery),
-    responses((status = 200, body = Vec<ZeroResultQuery>)))]
-async fn gaps(State(s): State<AppState>, Query(q): Query<GapsQuery>) -> Result<Json<Vec<ZeroResultQuery>>, ApiError> {
+    responses((status = 200, body = Vec<ContentGap>)))]
+async fn gaps(State(s): State<AppState>, Query(q): Query<GapsQuery>) -> Result<Json<Vec<ContentGap>>, ApiError> {
     Ok(Json(s.hub.content_gaps(q.days())?))
 }
 

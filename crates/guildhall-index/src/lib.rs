@@ -28,6 +28,7 @@ use tantivy::schema::Schema;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
+mod correct;
 mod facets;
 pub mod glossary;
 pub mod query;

@@ -98,6 +98,27 @@ pub fn parse(input: &str) -> Parsed {
     p
 }
 
+/// What a query is about, as a key that queries of similar wording share: its words (phrase
+/// words too, never `-excluded` words or filters) lowercased, ASCII-folded and stemmed as the
+/// index stems them, without stopwords and question filler, each once, in alphabetical order.
+/// "How do I get a Power BI licence?", "power bi licences" and "licence power BI" share
+/// `bi licenc power`. A query of nothing but filler keys on all its words.
+pub fn wording_key(query: &str) -> String {
+    use crate::glossary::{is_stopword, is_weak};
+    use crate::schema::{raw_analyzer, stem_one_analyzer, tokens};
+    let parsed = parse(query);
+    let mut raw = raw_analyzer();
+    let mut stem = stem_one_analyzer();
+    let raws: Vec<String> = parsed.words.iter().chain(&parsed.phrases).flat_map(|w| tokens(&mut raw, w)).collect();
+    let mut key = |keep: &dyn Fn(&str) -> bool| {
+        let set: std::collections::BTreeSet<String> =
+            raws.iter().filter(|r| keep(r)).flat_map(|r| tokens(&mut stem, r)).collect();
+        set.into_iter().collect::<Vec<_>>().join(" ")
+    };
+    let content = key(&|r| !is_stopword(r) && !is_weak(r));
+    if content.is_empty() { key(&|_| true) } else { content }
+}
+
 fn add_phrase(p: &mut Parsed, phrase: &mut String) {
     let text = std::mem::take(phrase);
     let text = text.trim();
@@ -192,6 +213,20 @@ mod tests {
         assert!(p.prefix_last);
         let p = parse("retry -backoff");
         assert!(!p.prefix_last, "the last bare word is not the one being typed");
+    }
+
+    #[test]
+    fn similar_wordings_share_a_key() {
+        let key = wording_key("power bi licence");
+        assert_eq!(key, "bi licenc power");
+        for q in ["How do I get a Power BI licence?", "power bi licences", "Licence  power-BI", "\"power bi\" licence"]
+        {
+            assert_eq!(wording_key(q), key, "{q}");
+        }
+        assert_ne!(wording_key("power bi gateway"), key);
+        assert_eq!(wording_key("retry -backoff kind:pattern"), "retri");
+        assert_eq!(wording_key("how do I"), "do how i");
+        assert_eq!(wording_key("  "), "");
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub(crate) struct Plan {
     classes: Vec<Class>,
     /// The query reads as a question or a sentence, not a title.
     question: bool,
+    /// Real-word typos: words (raw, stem) searched as well as a typed word documents contain.
+    corrections: Vec<(String, String)>,
 }
 
 /// How much a typed word counts.
@@ -161,6 +163,7 @@ impl SearchIndex {
         let question = plan.phrases.is_empty() && is_question(&raws);
         plan.classes = self.classify(searcher, &plan.words, question);
         plan.question = question;
+        plan.corrections = self.real_word_corrections(searcher, &plan.words, question);
         let pairs = || {
             plan.words
                 .iter()
@@ -253,6 +256,19 @@ impl SearchIndex {
                     let q = FuzzyTermQuery::new(Term::from_field_text(field, r), distance, true);
                     should.push((Occur::Should, const_score(Box::new(q), w)));
                 }
+            }
+        }
+        // A real-word typo's correction counts as a typed word, and lets the whole query match a
+        // title with a typo ("from builder" → "Form builder").
+        for (_, s) in &plan.corrections {
+            if seen.insert(s.clone()) {
+                highlight.stems.insert(s.clone());
+                for &(field, w) in &text_fields {
+                    should.push((Occur::Should, boosted(term_query(field, s), w)));
+                }
+                let anywhere = text_fields.iter().map(|&(field, _)| (Occur::Should, term_query(field, s))).collect();
+                should.push((Occur::Should, const_score(Box::new(BooleanQuery::new(anywhere)), W_COORD)));
+                fuzzy_count += 1;
             }
         }
         if plan.parsed.prefix_last

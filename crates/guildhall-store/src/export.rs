@@ -1,11 +1,12 @@
 //! Export and import of all personal data as one JSON document.
 //!
-//! The document (format `guildhall-personal-data`, version 1):
+//! The document (format `guildhall-personal-data`, version 2; version 1, which had no `opened`
+//! in the search log, is still read):
 //!
 //! ```json
 //! {
 //!   "format": "guildhall-personal-data",
-//!   "version": 1,
+//!   "version": 2,
 //!   "exported_at": "2025-03-01T09:30:00.000Z",
 //!   "hub": { "name": "Contoso makers", "content_path": "/srv/hub" },
 //!   "profile": { "display_name": "Ada", "role": "mentor", "glossary_view": "plain",
@@ -18,7 +19,7 @@
 //!   "bookmarks": [ { "doc_id": "…", "created_at": "…" } ],
 //!   "notes": [ { "doc_id": "…", "body": "Markdown", "updated_at": "…" } ],
 //!   "recent_views": [ { "doc_id": "…", "last_viewed": "…", "view_count": 3 } ],
-//!   "search_log": [ { "query": "…", "result_count": 0, "at": "…" } ]
+//!   "search_log": [ { "query": "…", "result_count": 0, "at": "…", "opened": false } ]
 //! }
 //! ```
 //!
@@ -42,7 +43,9 @@ use crate::{
 /// The `format` of a personal-data document.
 pub const EXPORT_FORMAT: &str = "guildhall-personal-data";
 /// The `version` of the personal-data document this build writes and reads.
-pub const EXPORT_VERSION: u32 = 1;
+pub const EXPORT_VERSION: u32 = 2;
+/// The oldest `version` this build still reads (version 1 lacks `search_log[].opened`).
+pub const OLDEST_IMPORT_VERSION: u32 = 1;
 
 /// All personal data of one hub: what [`Store::export`] writes and [`Store::import`] reads.
 /// See the module source for the JSON shape.
@@ -123,7 +126,7 @@ impl PersonalData {
             return Err(StoreError::ImportWrongFormat { found: format.map(str::to_string) });
         }
         let version = value.get("version").and_then(serde_json::Value::as_u64).unwrap_or(0);
-        if version != u64::from(EXPORT_VERSION) {
+        if !(u64::from(OLDEST_IMPORT_VERSION)..=u64::from(EXPORT_VERSION)).contains(&version) {
             return Err(StoreError::ImportUnsupportedVersion { found: version, supported: EXPORT_VERSION });
         }
         serde_path_to_error::deserialize(value)
@@ -136,7 +139,7 @@ impl PersonalData {
         if self.format != EXPORT_FORMAT {
             return Err(StoreError::ImportWrongFormat { found: Some(self.format.clone()) });
         }
-        if self.version != EXPORT_VERSION {
+        if !(OLDEST_IMPORT_VERSION..=EXPORT_VERSION).contains(&self.version) {
             return Err(StoreError::ImportUnsupportedVersion { found: self.version.into(), supported: EXPORT_VERSION });
         }
         if let Some((field, problem)) = self.profile.problem() {
@@ -348,7 +351,7 @@ impl Store {
             }
             trim_recent(tx)?;
             for s in &data.search_log {
-                insert_entry(tx, &s.query, s.result_count, s.at.as_millis())?;
+                insert_entry(tx, &s.query, s.result_count, s.at.as_millis(), s.opened)?;
             }
             Ok(())
         })

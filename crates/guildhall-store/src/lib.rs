@@ -73,7 +73,7 @@ pub use library::{Bookmark, Note, RECENT_VIEWS_KEPT, RecentView};
 pub use open::SCHEMA_VERSION;
 pub use profile::{GlossaryView, HubMeta, Profile, Role, Theme};
 pub use progress::{CheckpointAttempt, PathCompletion, PathProgress, PathRun, StepState};
-pub use search::{MAX_LOGGED_QUERY_CHARS, SearchLogEntry, ZeroResultQuery, normalize_query};
+pub use search::{MAX_LOGGED_QUERY_CHARS, SearchLogEntry, UnansweredQuery, ZeroResultQuery, normalize_query};
 pub use time::Timestamp;
 
 /// The default number of days the search log is kept ([`StoreOptions::search_log_retention_days`]).

@@ -16,6 +16,7 @@ use crate::error::{Corruption, StoreError};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/001_init.sql")).foreign_key_check(),
     M::up(include_str!("migrations/002_drafts.sql")),
+    M::up(include_str!("migrations/003_unanswered.sql")),
 ];
 
 /// The schema version this build creates and reads (`PRAGMA user_version`).

@@ -41,7 +41,8 @@ import type {
   Template,
   TermCard,
   Version,
-  ZeroResultQuery,
+  ContentGap,
+  SettledSearch,
 } from './types';
 import type { paths } from './schema';
 
@@ -58,6 +59,8 @@ export interface Endpoint {
   body?: string;
   /** The answer is a file (any media type), not JSON: HTTP gives it back as a `FileAnswer`. */
   file?: boolean;
+  /** Sent with `keepalive`: it must reach the server even when the page is being closed. */
+  keepalive?: boolean;
 }
 
 /** A file the server answered: what the desktop command returns as JSON, and what HTTP builds
@@ -85,6 +88,7 @@ export const ENDPOINTS = {
   glossary_lookup: { method: 'GET', path: '/api/glossary/lookup', query: ['text'] },
   get_diagnostics: { method: 'GET', path: '/api/diagnostics' },
   search: { method: 'GET', path: '/api/search', query: ['q', 'kind', 'tag', 'audience', 'limit', 'record'] },
+  record_settled_search: { method: 'POST', path: '/api/search/settled', body: 'body', keepalive: true },
   get_profile: { method: 'GET', path: '/api/profile' },
   put_profile: { method: 'PUT', path: '/api/profile', body: 'profile' },
   list_bookmarks: { method: 'GET', path: '/api/bookmarks' },
@@ -225,6 +229,7 @@ export function httpTransport(fetchImpl: typeof fetch = (...a) => fetch(...a), b
   async function request<T>(ep: Endpoint, args: Args = {}, signal?: AbortSignal): Promise<T> {
     const url = base + buildPath(ep.path, args) + buildQuery(ep.query, args);
     const init: RequestInit = { method: ep.method, signal, headers: { accept: 'application/json' } };
+    if (ep.keepalive) init.keepalive = true;
     if (ep.body !== undefined) {
       init.body = JSON.stringify(args[ep.body]);
       init.headers = { accept: 'application/json', 'content-type': 'application/json' };
@@ -353,6 +358,8 @@ export interface Api {
   glossaryLookup(text: string, signal?: AbortSignal): Promise<GlossaryLookup>;
   diagnostics(): Promise<Diagnostic[]>;
   search(params: SearchParams, signal?: AbortSignal): Promise<SearchResponse>;
+  /** Log a settled search and whether one of its results was opened in time (for the content-gap report). */
+  recordSettledSearch(body: SettledSearch): Promise<void>;
   profile(): Promise<Profile>;
   saveProfile(profile: Profile): Promise<Profile>;
   bookmarks(): Promise<BookmarkView[]>;
@@ -370,7 +377,8 @@ export interface Api {
   setStepDone(id: string, step: string, done: boolean): Promise<PathProgressView>;
   /** Remember which step the person is on. */
   setCurrentStep(id: string, step: string): Promise<PathProgressView>;
-  gaps(days?: number): Promise<ZeroResultQuery[]>;
+  /** Searches that went unanswered, grouped by similar wording. */
+  gaps(days?: number): Promise<ContentGap[]>;
   /** Answer a step's self-check: the core judges it from the content and records it. */
   answerCheck(id: string, step: string, answer: string): Promise<CheckResult>;
   /** A completed path's certificate as a file. */
@@ -422,6 +430,7 @@ export function createClient(t: Transport): Api {
     glossaryLookup: (text, signal) => t.call('glossary_lookup', { text }, signal),
     diagnostics: () => t.call('get_diagnostics'),
     search: (p, signal) => t.call('search', { ...p }, signal),
+    recordSettledSearch: (body) => t.call('record_settled_search', { body }),
     profile: () => t.call('get_profile'),
     saveProfile: (profile) => t.call('put_profile', { profile }),
     bookmarks: () => t.call('list_bookmarks'),

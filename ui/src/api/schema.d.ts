@@ -189,7 +189,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Searches that found nothing, most frequent first: the content-gap report. */
+        /**
+         * Searches that went unanswered (nothing found, or no result opened), grouped by similar
+         *     wording, most frequent first: the content-gap report.
+         */
         get: operations["gaps"];
         put?: never;
         post?: never;
@@ -656,25 +659,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/sync": {
+    "/api/search/settled": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Where the hub stands with its remote: shared or not, ahead/behind, changes waiting, the last
-         *     sync and its error. Reads local state only.
-         */
-        get: operations["get_sync"];
+        get?: never;
         put?: never;
         /**
-         * Sync now: fetch, fast-forward `main`, send what waits. What the remote refused (or an
-         *     unreachable remote) is in the answer's `error`, with the work still queued; the pages that
-         *     changed are searchable when it answers.
+         * Record a settled search and whether one of its results was opened in time. A search that
+         *     found nothing, or whose results were left unopened, shows in the content-gap report.
          */
-        post: operations["post_sync"];
+        post: operations["settled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -872,6 +870,25 @@ export interface components {
         CommentBody: {
             comment?: string;
         };
+        /** @description Searches of similar wording that went unanswered. */
+        ContentGap: {
+            /**
+             * Format: int64
+             * @description How many searches of the group went unanswered.
+             */
+            count: number;
+            /** @description The last time. */
+            last_searched: components["schemas"]["Timestamp"];
+            /**
+             * Format: int64
+             * @description Of those, how many found nothing; the others had results but none was opened.
+             */
+            no_results: number;
+            /** @description The wording shown for the group: its most frequent normalised query (then the most recent). */
+            query: string;
+            /** @description Every normalised wording in the group, most frequent first; the first is `query`. */
+            wordings: string[];
+        };
         CurrentBody: {
             /** @description The step's document id. */
             step: string;
@@ -1006,7 +1023,7 @@ export interface components {
          *     code that is not here is never sent.
          * @enum {string}
          */
-        ErrorCode: "bad-request" | "too-large" | "not-found" | "unknown-document" | "unknown-draft" | "unknown-proposal" | "unknown-version" | "not-completed" | "no-identity" | "not-a-member" | "permission" | "self-review" | "not-author" | "no-repository" | "not-shared" | "wrong-state" | "conflict" | "dirty-work-tree" | "main-moved" | "config" | "invalid-content" | "no-changes" | "busy" | "unavailable" | "damaged" | "internal";
+        ErrorCode: "bad-request" | "too-large" | "not-found" | "unknown-document" | "unknown-draft" | "unknown-proposal" | "unknown-version" | "not-completed" | "no-identity" | "not-a-member" | "permission" | "self-review" | "not-author" | "no-repository" | "wrong-state" | "conflict" | "dirty-work-tree" | "main-moved" | "config" | "invalid-content" | "no-changes" | "busy" | "unavailable" | "damaged" | "internal";
         /** @description Counts of matching documents per kind and per tag. */
         Facets: {
             kind: {
@@ -1461,8 +1478,6 @@ export interface components {
             files: string[];
             /** @description Whether it is a merge commit (`main` had moved since the proposal). */
             merged: boolean;
-            /** @description Queued offline (the hub could not be reached): `commit` is empty; the next sync publishes it. */
-            queued: boolean;
             self_approved: boolean;
         };
         /** @description A recently viewed document. */
@@ -1533,6 +1548,11 @@ export interface components {
         SearchLogEntry: {
             /** @description When. */
             at: components["schemas"]["Timestamp"];
+            /**
+             * @description Whether the person opened one of its results within the UI's time (`false`: a settled
+             *     search without a click); absent when not known.
+             */
+            opened?: boolean | null;
             /** @description The query as typed (cut to [`MAX_LOGGED_QUERY_CHARS`]). */
             query: string;
             /**
@@ -1554,6 +1574,23 @@ export interface components {
             took_us: number;
             /** @description How many documents matched. */
             total: number;
+        };
+        /**
+         * @description A settled search and what the person did next (`POST /api/search/settled`): the UI sends it
+         *     once it knows whether a result was opened in time. Nothing in it says who searched.
+         */
+        SettledSearch: {
+            audience?: null | components["schemas"]["Audience"];
+            kind?: null | components["schemas"]["Kind"];
+            /**
+             * @description Whether one of its results was opened within the time allowed; `false` is a settled
+             *     search without a click (the person searched again or left).
+             */
+            opened: boolean;
+            /** @description The query as it was searched. */
+            q: string;
+            /** @description The tag filter it was searched with. */
+            tag?: string | null;
         };
         /**
          * @description How bad a diagnostic is. Errors make `guildhall check` fail; warnings do not.
@@ -1593,62 +1630,6 @@ export interface components {
         StepView: {
             doc?: null | components["schemas"]["DocRef"];
             step: components["schemas"]["Step"];
-        };
-        /** @description What one sync did. */
-        SyncOutcome: {
-            error?: null | components["schemas"]["SyncProblem"];
-            /** @description `main` moved to the remote's (the pages changed and are searchable now). */
-            fast_forwarded: boolean;
-            /** @description The remote was reached and read. */
-            fetched: boolean;
-            /** @description Published files that changed. */
-            files_changed: number;
-            /** @description Proposals that no longer apply to `main`. */
-            needs_update: string[];
-            /** @description Changes sent. */
-            pushed: number;
-            /** @description Local commits on `main` the hub did not have were kept on this branch. */
-            rescued?: string | null;
-            /** @description Where the hub stands now. */
-            status: components["schemas"]["SyncView"];
-        };
-        /** @description A sync error as the shells show it. */
-        SyncProblem: {
-            /**
-             * @description A stable code: `unreachable`, `auth-refused`, `no-credentials`, `refused`, `contended`,
-             *     `dirty-files`, `busy`, `log-rewritten`, `git`, `io`, `invalid`.
-             */
-            code: string;
-            /** @description What happened and what to do, for people. */
-            message: string;
-        };
-        /** @description Where a hub stands with its remote (reads local state only, never the network). */
-        SyncView: {
-            /** @description Commits on the local `main` that the remote's (as last fetched) lacks, and the reverse. */
-            ahead: number;
-            behind: number;
-            last_error?: null | components["schemas"]["SyncProblem"];
-            /**
-             * Format: int64
-             * @description When the last sync finished (Unix seconds).
-             */
-            last_sync?: number | null;
-            /** @description Changes waiting to be sent. */
-            outbox: number;
-            /**
-             * @description Background sync waits until a sync started by the person succeeds (the remote refused the
-             *     credentials, or asked for some and none is set).
-             */
-            paused: boolean;
-            /** @description The remote's address, without any password it may carry. */
-            remote?: string | null;
-            /** @description A sync of this hub is running now. */
-            running: boolean;
-            /**
-             * @description Whether the hub is a clone of a shared hub (a git repository with a remote). A plain folder
-             *     or a hub of one's own is not, and the other fields are empty.
-             */
-            shared: boolean;
         };
         /** @description A starting document for the editor. */
         Template: {
@@ -1718,18 +1699,6 @@ export interface components {
          * @enum {string}
          */
         VersionChange: "added" | "modified" | "deleted" | "published";
-        /** @description A query that found nothing, grouped by its normalised form, for the content-gap report. */
-        ZeroResultQuery: {
-            /**
-             * Format: int64
-             * @description How many times it was searched for and found nothing.
-             */
-            count: number;
-            /** @description The last time. */
-            last_searched: components["schemas"]["Timestamp"];
-            /** @description The normalised query ([`normalize_query`]). */
-            query: string;
-        };
     };
     responses: never;
     parameters: never;
@@ -2194,7 +2163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ZeroResultQuery"][];
+                    "application/json": components["schemas"]["ContentGap"][];
                 };
             };
         };
@@ -3193,51 +3162,26 @@ export interface operations {
             };
         };
     };
-    get_sync: {
+    settled: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SyncView"];
-                };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettledSearch"];
             };
         };
-    };
-    post_sync: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
         responses: {
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["SyncOutcome"];
-                };
+                content?: never;
             };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            503: {
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -44,7 +44,9 @@ export type CheckState = S['CheckState'];
 export type CheckResult = S['CheckResult'];
 export type CertificateFormat = 'html' | 'json';
 
-export type ZeroResultQuery = S['ZeroResultQuery'];
+export type ContentGap = S['ContentGap'];
+/** The body of POST /api/search/settled. */
+export type SettledSearch = S['SettledSearch'];
 
 export type Governance = S['Governance'];
 export type ReviewedDoc = S['ReviewedDoc'];

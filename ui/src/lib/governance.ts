@@ -30,3 +30,11 @@ export function dueLabel(daysLeft: number | null | undefined, reviewBy: string |
   if (daysLeft <= 60) return `due in ${plural(daysLeft, 'day', 'days')}`;
   return `review by ${reviewBy ?? ''}`.trim();
 }
+
+/** Why a group of searches counts as unanswered: "nothing found", "no result opened", or both with counts. */
+export function gapReason(g: { count: number; no_results: number }): string {
+  const unopened = g.count - g.no_results;
+  if (unopened <= 0) return 'nothing found';
+  if (g.no_results === 0) return 'no result opened';
+  return `nothing found ${g.no_results}×, no result opened ${unopened}×`;
+}

@@ -71,10 +71,21 @@ fn settled_queries_are_logged_and_zero_results_feed_the_gap_report() {
     hub.search(&SearchRequest::new("xylo")).expect("search");
     let gaps = hub.content_gaps(30).expect("gaps");
     assert_eq!(gaps.iter().map(|g| (g.query.as_str(), g.count)).collect::<Vec<_>>(), [("xylophone", 2)]);
+    // Results nobody opened in time: unanswered too, counted by the core (not the caller), and
+    // grouped with the same words in another form.
+    assert!(hub.record_search_outcome(&SearchRequest::new("Retries"), false).expect("record"));
+    assert!(hub.record_search_outcome(&SearchRequest::new("retry"), true).expect("record"));
+    assert!(!hub.record_search_outcome(&SearchRequest::new(" "), false).expect("blank"));
+    hub.record_search_outcome(&SearchRequest::new("retry"), false).expect("record");
+    hub.record_search_outcome(&SearchRequest::new("retry "), false).expect("record");
+    let gaps = hub.content_gaps(30).expect("gaps");
+    let rows: Vec<(&str, u64, u64, usize)> =
+        gaps.iter().map(|g| (g.query.as_str(), g.count, g.no_results, g.wordings.len())).collect();
+    assert_eq!(rows[..], [("retry", 3, 0, 2), ("xylophone", 2, 2, 1)][..], "{gaps:?}");
     // The log is in the real database file: a second process opening the hub sees it.
     drop(hub);
     let again = Hub::open_with_data(content.path(), data.path(), &HubOptions::default()).expect("reopen");
-    assert_eq!(again.content_gaps(30).expect("gaps").len(), 1);
+    assert_eq!(again.content_gaps(30).expect("gaps").len(), 2);
 }
 
 async fn wait_for(hub: &Hub, query: &str, want: impl Fn(&SearchResponse) -> bool) -> Duration {

@@ -177,7 +177,15 @@ fn a_new_file_indexed_by_the_watcher_is_not_added_again_by_sync() {
 
 /// Writes one more entry for `id` at `path` straight into the index, as the old bug did.
 fn damage(index_dir: &std::path::Path, id: &str, path: &str) {
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
     let index = tantivy::Index::open_in_dir(index_dir).expect("tantivy open");
+    // The index's own analysers are registered by `SearchIndex`; the fields written here only
+    // need one that splits and stems alike.
+    for name in ["gh_stem", "gh_raw"] {
+        let analyzer =
+            TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).filter(Stemmer::default()).build();
+        index.tokenizers().register(name, analyzer);
+    }
     let schema = index.schema();
     let field = |name: &str| schema.get_field(name).expect("field");
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
@@ -188,6 +196,8 @@ fn damage(index_dir: &std::path::Path, id: &str, path: &str) {
     doc.add_text(field("path"), path);
     doc.add_text(field("title"), "Sharedword copy");
     doc.add_text(field("body"), "sharedword");
+    // (The first version of this helper built the entry but never added it: nothing was damaged.)
+    writer.add_document(doc).expect("add the duplicate");
     let mut prepared = writer.prepare_commit().expect("prepare");
     prepared.set_payload(&format!("{{\"schema_version\":{}}}", guildhall_index::SCHEMA_VERSION));
     prepared.commit().expect("commit");
@@ -195,7 +205,6 @@ fn damage(index_dir: &std::path::Path, id: &str, path: &str) {
 }
 
 #[test]
-#[ignore = "unfinished: the entries written by `damage` are not seen after reopening (3 documents, not 5); the repair path is unverified"]
 fn an_index_with_an_entry_twice_is_repaired_by_sync_and_never_shows_it_twice() {
     let dir = tempfile::tempdir().expect("tempdir");
     let index_dir = dir.path().join("index");

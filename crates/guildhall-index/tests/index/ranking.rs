@@ -161,3 +161,63 @@ fn snippets_escape_markup_from_documents() {
     assert!(s.contains("<mark>zebrafish</mark>"), "{s}");
     assert_eq!(s.matches('<').count(), 2, "{s}");
 }
+
+/// A hub where "from" and "form" are both everyday words, and one page is about forms.
+fn forms_hub() -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = vec![
+        (
+            "patterns/form-builder.md".to_string(),
+            "---\ntitle: Form builder\n---\nLay out the fields of a form and check what people type.\n".to_string(),
+        ),
+        (
+            "patterns/approval-builder.md".to_string(),
+            "---\ntitle: Approval builder\n---\nBuild approvals from a template.\n".to_string(),
+        ),
+    ];
+    for i in 0..6 {
+        files.push((
+            format!("guides/import-{i}.md"),
+            format!("---\ntitle: Import step {i}\n---\nCopy the rows from the old list into the builder, batch {i}.\n"),
+        ));
+    }
+    let cat = catalog(files);
+    assert_eq!(cat.error_count(), 0, "{:?}", cat.diagnostics());
+    let ix = open(&dir.path().join("index"), &cat);
+    (dir, ix)
+}
+
+#[test]
+fn a_typo_that_is_a_real_word_is_corrected_when_the_correction_matches_far_better() {
+    let (_d, ix) = forms_hub();
+    // "from" is a real word (every import page has it), but no title has it with "builder",
+    // and "Form builder" is a title: the corrected query wins.
+    let r = search(&ix, "from builder");
+    assert_eq!(ids(&r)[0], "form-builder", "{:?}", ids(&r));
+    assert!(r.hits[0].snippet.contains("<mark>form</mark>"), "{}", r.hits[0].snippet);
+    let r = search(&ix, "from builder fields");
+    assert_eq!(ids(&r)[0], "form-builder", "{:?}", ids(&r));
+    // Typed right, it is not corrected: a title has "approval" with "builder".
+    let r = search(&ix, "approval builder");
+    assert_eq!(ids(&r)[0], "approval-builder", "{:?}", ids(&r));
+    // A word matched as typed in a title with the other word is never second-guessed.
+    let r = search(&ix, "import step");
+    assert!(ids(&r).iter().all(|id| id.starts_with("import-")), "{:?}", ids(&r));
+    // A question is not corrected word by word.
+    let r = search(&ix, "how do I copy rows from the old list");
+    assert!(!ids(&r).contains(&"form-builder"), "{:?}", ids(&r));
+}
+
+#[test]
+fn a_leading_minus_excludes_a_word_in_any_form() {
+    let (_d, ix) = forms_hub();
+    let all = search(&ix, "builder");
+    assert!(ids(&all).contains(&"approval-builder") && ids(&all).contains(&"import-0"), "{:?}", ids(&all));
+    let r = search(&ix, "builder -approval");
+    assert!(!ids(&r).contains(&"approval-builder"), "{:?}", ids(&r));
+    assert!(ids(&r).contains(&"form-builder"), "{:?}", ids(&r));
+    // Stemmed: "-row" excludes the pages that say "rows".
+    let r = search(&ix, "builder -row");
+    assert_eq!(ids(&r).len(), 2, "{:?}", ids(&r));
+    assert_eq!(search(&ix, "builder -builder").total, 0);
+}

@@ -360,6 +360,93 @@ fn search_log_reports_gaps_and_is_pruned() {
     assert!(store.search_log(Timestamp::from_millis(i64::MIN)).expect("log").is_empty());
 }
 
+#[test]
+fn weak_results_settled_without_a_click_are_unanswered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = open(&store_file(&dir));
+    set_now(T0 - 40 * DAY);
+    store.log_search_outcome("old weak", 3, false).expect("log");
+    set_now(T0 - DAY);
+    store.log_search_outcome("Power BI  licence", 10, false).expect("log");
+    store.log_search_outcome("power bi licence", 10, false).expect("log");
+    store.log_search_outcome("power bi licence", 10, true).expect("opened: answered");
+    store.log_search("power bi licence", 10).expect("outcome not known: not counted");
+    store.log_search("xylophone", 0).expect("log");
+    store.log_search_outcome("xylophone", 0, false).expect("log");
+    store.log_search_outcome("retry", 4, true).expect("log");
+    assert!(!store.log_search_outcome("  ", 3, false).expect("blank is not logged"));
+    set_now(T0);
+
+    let gaps = store.unanswered_queries(Timestamp::from_millis(T0 - 30 * DAY)).expect("gaps");
+    let gaps: Vec<(&str, u64, u64)> = gaps.iter().map(|g| (g.query.as_str(), g.count, g.no_results)).collect();
+    assert_eq!(gaps, [("xylophone", 2, 2), ("power bi licence", 2, 0)]);
+    let all = store.unanswered_queries(Timestamp::from_millis(T0 - 100 * DAY)).expect("gaps");
+    assert_eq!(all.len(), 3);
+    // The outcome is kept as logged; nothing in an entry says who searched.
+    let log = store.search_log(Timestamp::from_millis(T0 - 30 * DAY)).expect("log");
+    let outcomes: Vec<Option<bool>> = log.iter().map(|e| e.opened).collect();
+    assert_eq!(outcomes, [Some(false), Some(false), Some(true), None, None, Some(false), Some(true)]);
+    let json = serde_json::to_value(&log[0]).expect("json");
+    let mut keys: Vec<&String> = json.as_object().expect("object").keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["at", "opened", "query", "result_count"]);
+}
+
+#[test]
+fn a_version_2_store_is_upgraded_and_keeps_its_search_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = store_file(&dir);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    {
+        // The file exactly as the previous release left it: migrations 1 and 2, and a log.
+        let conn = rusqlite::Connection::open(&path).expect("open raw");
+        conn.execute_batch(include_str!("../src/migrations/001_init.sql")).expect("001");
+        conn.execute_batch(include_str!("../src/migrations/002_drafts.sql")).expect("002");
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 2;
+             INSERT INTO search_log (query, normalized, result_count, at) VALUES
+               ('Dead letter', 'dead letter', 0, {t}), ('retry', 'retry', 4, {t});",
+            t = T0 - DAY
+        ))
+        .expect("v2 data");
+    }
+    let mut store = open(&path);
+    assert_eq!(pragma::<i64>(&path, "user_version"), SCHEMA_VERSION);
+    assert_eq!(SCHEMA_VERSION, 3);
+    store.integrity_check().expect("integrity");
+    let log = store.search_log(Timestamp::from_millis(i64::MIN)).expect("log");
+    assert_eq!(
+        log.iter().map(|e| (e.query.as_str(), e.opened)).collect::<Vec<_>>(),
+        [("Dead letter", None), ("retry", None)]
+    );
+    store.log_search_outcome("retry", 4, false).expect("log after upgrade");
+    let gaps = store.unanswered_queries(Timestamp::from_millis(i64::MIN)).expect("gaps");
+    assert_eq!(
+        gaps.iter().map(|g| (g.query.as_str(), g.count)).collect::<Vec<_>>(),
+        [("retry", 1), ("dead letter", 1)]
+    );
+    // A check constraint guards the new column too.
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    assert!(raw.execute("UPDATE search_log SET opened = 2", []).is_err());
+}
+
+#[test]
+fn a_version_1_export_still_imports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = open(&store_file(&dir));
+    populate_everything(&mut store);
+    let mut v: serde_json::Value = serde_json::from_str(&store.export().expect("export").to_json()).expect("json");
+    v["version"] = 1.into();
+    for e in v["search_log"].as_array_mut().expect("log") {
+        e.as_object_mut().expect("entry").remove("opened");
+    }
+    let data = PersonalData::from_json(&v.to_string()).expect("version 1 reads");
+    store.import(&data).expect("import");
+    let log = store.search_log(Timestamp::from_millis(i64::MIN)).expect("log");
+    assert_eq!(log.len(), 3);
+    assert!(log.iter().all(|e| e.opened.is_none()));
+}
+
 fn populate_everything(store: &mut Store) {
     store
         .set_profile(&Profile {
@@ -381,6 +468,8 @@ fn populate_everything(store: &mut Store) {
     store.record_view("a").expect("view");
     store.record_view("a").expect("view");
     store.log_search("how do I retry", 0).expect("log");
+    store.log_search_outcome("power bi licence", 7, false).expect("log");
+    store.log_search_outcome("retry", 4, true).expect("log");
 }
 
 #[test]
@@ -390,7 +479,7 @@ fn export_then_import_round_trips() {
     populate_everything(&mut source);
     let exported = source.export().expect("export");
     let json = exported.to_json();
-    assert!(json.contains("\"format\": \"guildhall-personal-data\"") && json.contains("\"version\": 1"), "{json}");
+    assert!(json.contains("\"format\": \"guildhall-personal-data\"") && json.contains("\"version\": 2"), "{json}");
 
     let mut target = open(&dir.path().join("two.sqlite3"));
     target.add_bookmark("will-be-replaced").expect("bookmark");
@@ -423,7 +512,7 @@ fn a_bad_import_changes_nothing() {
     let cases: Vec<(&str, String)> = vec![
         ("not json", "{ nope".to_string()),
         ("wrong format", edit(&|v| v["format"] = "something-else".into())),
-        ("newer version", edit(&|v| v["version"] = 2.into())),
+        ("newer version", edit(&|v| v["version"] = 3.into())),
         ("unknown field", edit(&|v| v["surprise"] = true.into())),
         ("bad time", edit(&|v| v["bookmarks"][0]["created_at"] = "yesterday".into())),
         ("unknown theme", edit(&|v| v["profile"]["theme"] = "neon".into())),
@@ -445,7 +534,7 @@ fn a_bad_import_changes_nothing() {
             "not json" => assert!(matches!(err, StoreError::ImportNotJson(_)), "{name}: {err:?}"),
             "wrong format" => assert!(matches!(err, StoreError::ImportWrongFormat { .. }), "{name}: {err:?}"),
             "newer version" => {
-                assert!(matches!(err, StoreError::ImportUnsupportedVersion { found: 2, .. }), "{name}: {err:?}")
+                assert!(matches!(err, StoreError::ImportUnsupportedVersion { found: 3, .. }), "{name}: {err:?}")
             }
             "bad time" => assert!(
                 matches!(err, StoreError::ImportInvalid { ref at, .. } if at == "bookmarks[0].created_at"),
