@@ -679,6 +679,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the hub stands with its remote: shared or not, ahead/behind, changes waiting, the last
+         *     sync and its error. Reads local state only.
+         */
+        get: operations["get_sync"];
+        put?: never;
+        /**
+         * Sync now: fetch, fast-forward `main`, send what waits. What the remote refused (or an
+         *     unreachable remote) is in the answer's `error`, with the work still queued; the pages that
+         *     changed are searchable when it answers.
+         */
+        post: operations["post_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/templates": {
         parameters: {
             query?: never;
@@ -1023,7 +1048,7 @@ export interface components {
          *     code that is not here is never sent.
          * @enum {string}
          */
-        ErrorCode: "bad-request" | "too-large" | "not-found" | "unknown-document" | "unknown-draft" | "unknown-proposal" | "unknown-version" | "not-completed" | "no-identity" | "not-a-member" | "permission" | "self-review" | "not-author" | "no-repository" | "wrong-state" | "conflict" | "dirty-work-tree" | "main-moved" | "config" | "invalid-content" | "no-changes" | "busy" | "unavailable" | "damaged" | "internal";
+        ErrorCode: "bad-request" | "too-large" | "not-found" | "unknown-document" | "unknown-draft" | "unknown-proposal" | "unknown-version" | "not-completed" | "no-identity" | "not-a-member" | "permission" | "self-review" | "not-author" | "no-repository" | "not-shared" | "wrong-state" | "conflict" | "dirty-work-tree" | "main-moved" | "config" | "invalid-content" | "no-changes" | "busy" | "unavailable" | "damaged" | "internal";
         /** @description Counts of matching documents per kind and per tag. */
         Facets: {
             kind: {
@@ -1478,6 +1503,8 @@ export interface components {
             files: string[];
             /** @description Whether it is a merge commit (`main` had moved since the proposal). */
             merged: boolean;
+            /** @description Queued offline (the hub could not be reached): `commit` is empty; the next sync publishes it. */
+            queued: boolean;
             self_approved: boolean;
         };
         /** @description A recently viewed document. */
@@ -1630,6 +1657,62 @@ export interface components {
         StepView: {
             doc?: null | components["schemas"]["DocRef"];
             step: components["schemas"]["Step"];
+        };
+        /** @description What one sync did. */
+        SyncOutcome: {
+            error?: null | components["schemas"]["SyncProblem"];
+            /** @description `main` moved to the remote's (the pages changed and are searchable now). */
+            fast_forwarded: boolean;
+            /** @description The remote was reached and read. */
+            fetched: boolean;
+            /** @description Published files that changed. */
+            files_changed: number;
+            /** @description Proposals that no longer apply to `main`. */
+            needs_update: string[];
+            /** @description Changes sent. */
+            pushed: number;
+            /** @description Local commits on `main` the hub did not have were kept on this branch. */
+            rescued?: string | null;
+            /** @description Where the hub stands now. */
+            status: components["schemas"]["SyncView"];
+        };
+        /** @description A sync error as the shells show it. */
+        SyncProblem: {
+            /**
+             * @description A stable code: `unreachable`, `auth-refused`, `no-credentials`, `refused`, `contended`,
+             *     `dirty-files`, `busy`, `log-rewritten`, `git`, `io`, `invalid`.
+             */
+            code: string;
+            /** @description What happened and what to do, for people. */
+            message: string;
+        };
+        /** @description Where a hub stands with its remote (reads local state only, never the network). */
+        SyncView: {
+            /** @description Commits on the local `main` that the remote's (as last fetched) lacks, and the reverse. */
+            ahead: number;
+            behind: number;
+            last_error?: null | components["schemas"]["SyncProblem"];
+            /**
+             * Format: int64
+             * @description When the last sync finished (Unix seconds).
+             */
+            last_sync?: number | null;
+            /** @description Changes waiting to be sent. */
+            outbox: number;
+            /**
+             * @description Background sync waits until a sync started by the person succeeds (the remote refused the
+             *     credentials, or asked for some and none is set).
+             */
+            paused: boolean;
+            /** @description The remote's address, without any password it may carry. */
+            remote?: string | null;
+            /** @description A sync of this hub is running now. */
+            running: boolean;
+            /**
+             * @description Whether the hub is a clone of a shared hub (a git repository with a remote). A plain folder
+             *     or a hub of one's own is not, and the other fields are empty.
+             */
+            shared: boolean;
         };
         /** @description A starting document for the editor. */
         Template: {
@@ -3182,6 +3265,60 @@ export interface operations {
                 content?: never;
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncView"];
+                };
+            };
+        };
+    };
+    post_sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncOutcome"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -400,8 +400,8 @@ fn a_version_2_store_is_upgraded_and_keeps_its_search_log() {
     {
         // The file exactly as the previous release left it: migrations 1 and 2, and a log.
         let conn = rusqlite::Connection::open(&path).expect("open raw");
-        conn.execute_batch(include_str!("../src/migrations/001_init.sql")).expect("001");
-        conn.execute_batch(include_str!("../src/migrations/002_drafts.sql")).expect("002");
+        conn.execute_batch(include_str!("../../src/migrations/001_init.sql")).expect("001");
+        conn.execute_batch(include_str!("../../src/migrations/002_drafts.sql")).expect("002");
         conn.execute_batch(&format!(
             "PRAGMA user_version = 2;
              INSERT INTO search_log (query, normalized, result_count, at) VALUES
