@@ -17,6 +17,9 @@ pub struct Args {
     /// Reject it with this comment.
     #[arg(long, value_name = "MSG", requires = "id")]
     reject: Option<String>,
+    /// Confirm (admins) publishing a change that deletes more than a tenth of the hub's documents.
+    #[arg(long, requires = "approve")]
+    confirm_deletions: bool,
     /// A comment to go with an approval.
     #[arg(long, value_name = "MSG", default_value = "")]
     comment: String,
@@ -40,7 +43,7 @@ pub fn run(g: &Global, args: Args) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     };
     if args.approve {
-        let done = hub.approve(&id, &args.comment)?;
+        let done = hub.approve_with(&id, &args.comment, args.confirm_deletions)?;
         if g.json {
             write_json(&mut out, &done)?;
         } else {

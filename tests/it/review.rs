@@ -220,3 +220,73 @@ fn propose_into_a_closed_pipe_ends_quietly_and_the_proposal_stands() {
     let queue: serde_json::Value = serde_json::from_str(&stdout(&shown)).expect("json");
     assert_eq!(queue[0]["title"], "Piped", "{}", stderr(&shown));
 }
+
+/// #14's safety rail: publishing a change that deletes more than a tenth of the hub's documents is
+/// refused until an admin confirms it; a smaller deletion is an ordinary approval.
+#[test]
+fn deleting_more_than_a_tenth_of_the_hub_needs_an_admins_confirmation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let config =
+        format!("{CONFIG}[[members]]\nname = \"Carol Admin\"\nemail = \"carol@example.org\"\nroles = [\"admin\"]\n");
+    std::fs::write(root.join("guildhall.toml"), config).expect("config");
+    std::fs::create_dir(root.join("patterns")).expect("mkdir");
+    for n in 1..=12 {
+        std::fs::write(root.join(format!("patterns/p{n}.md")), format!("---\ntitle: Pattern {n}\n---\nText {n}.\n"))
+            .expect("write");
+    }
+    let as_user = |who: &str, args: &[&str]| {
+        let repo = git2::Repository::open(root).unwrap_or_else(|_| {
+            let mut opts = git2::RepositoryInitOptions::new();
+            opts.initial_head("main");
+            git2::Repository::init_opts(root, &opts).expect("init")
+        });
+        let mut c = repo.config().expect("config");
+        let name = match who {
+            "alice" => "Alice Author",
+            "bob" => "Bob Mentor",
+            _ => "Carol Admin",
+        };
+        c.set_str("user.name", name).expect("name");
+        c.set_str("user.email", &format!("{who}@example.org")).expect("email");
+        guildhall_in(root, args, &[])
+    };
+    let delete = |files: &[&str]| -> String {
+        for f in files {
+            std::fs::remove_file(root.join(f)).expect("rm");
+        }
+        let mut args = vec!["propose", "--content", "."];
+        args.extend_from_slice(files);
+        args.extend_from_slice(&["--title", "Remove", "--reason", "Outdated.", "--json"]);
+        let out = as_user("alice", &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+        v["id"].as_str().expect("id").to_string()
+    };
+    // The first command commits the folder as `main`.
+    assert!(as_user("bob", &["review", "--content", "."]).status.success());
+
+    // 1 of 12 (8 %): an ordinary approval.
+    let one = delete(&["patterns/p1.md"]);
+    let out = as_user("bob", &["review", "--content", ".", &one, "--approve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // 2 of 11 (18 %): refused until an admin confirms, naming the numbers and the way forward.
+    let two = delete(&["patterns/p2.md", "patterns/p3.md"]);
+    let out = as_user("bob", &["review", "--content", ".", &two, "--approve"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("deletes 2 of the hub's 11 documents") && err.contains("--confirm-deletions"), "{err}");
+    let out = as_user("bob", &["review", "--content", ".", &two, "--approve", "--confirm-deletions"]);
+    assert_eq!(out.status.code(), Some(1), "a mentor cannot confirm: {}", stderr(&out));
+    assert!(stderr(&out).contains("admin"), "{}", stderr(&out));
+    let repo = git2::Repository::open(root).expect("repo");
+    fn main(repo: &git2::Repository) -> git2::Tree<'_> {
+        repo.find_reference("refs/heads/main").expect("main").peel_to_tree().expect("tree")
+    }
+    assert!(main(&repo).get_path(Path::new("patterns/p2.md")).is_ok(), "nothing was published yet");
+    let out = as_user("carol", &["review", "--content", ".", &two, "--approve", "--confirm-deletions"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(main(&repo).get_path(Path::new("patterns/p2.md")).is_err());
+    assert!(main(&repo).get_path(Path::new("patterns/p3.md")).is_err());
+}

@@ -125,13 +125,15 @@ export class AuthoringHub {
     private readonly server: ChildProcess,
   ) {}
 
-  static async start(): Promise<AuthoringHub> {
+  /** `fill` writes the hub's files instead of copying the starter content. */
+  static async start(fill?: (dir: string) => void): Promise<AuthoringHub> {
     const ui = fileURLToPath(new URL('..', import.meta.url));
     const repo = join(ui, '..');
     const bin = process.env.GUILDHALL_BIN ?? join(repo, 'target/debug/guildhall');
     const content = mkdtempSync(join(tmpdir(), 'guildhall-hub-'));
     const data = mkdtempSync(join(tmpdir(), 'guildhall-hub-data-'));
-    cpSync(join(repo, 'content'), content, { recursive: true });
+    if (fill) fill(content);
+    else cpSync(join(repo, 'content'), content, { recursive: true });
     git(content, 'init', '-q', '-b', 'main');
     AuthoringHub.identity(content, AUTHOR);
     git(content, 'add', '-A');
@@ -194,6 +196,14 @@ export class AuthoringHub {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  }
+
+  /** Runs the `guildhall` CLI in the hub folder as the current identity; its standard output. */
+  cli(...args: string[]): string {
+    const bin = process.env.GUILDHALL_BIN ?? join(fileURLToPath(new URL('../..', import.meta.url)), 'target/debug/guildhall');
+    const r = spawnSync(bin, args, { cwd: this.content, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`guildhall ${args.join(' ')} failed: ${r.stderr || r.error}`);
+    return r.stdout;
   }
 
   /** The published `main` log, for assertions about what git recorded. */

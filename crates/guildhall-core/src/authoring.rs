@@ -187,6 +187,13 @@ impl Hub {
 
     /// Approves and publishes a proposal, then reloads the catalog and the index.
     pub fn approve(&self, id: &str, comment: &str) -> Result<Published, Error> {
+        self.approve_with(id, comment, false)
+    }
+
+    /// Approves like [`Hub::approve`]; `confirm_deletions` is an admin's confirmation of a
+    /// change that deletes more than a tenth of the hub's documents, which is refused without it.
+    pub fn approve_with(&self, id: &str, comment: &str, confirm_deletions: bool) -> Result<Published, Error> {
+        self.repository()?.check_deletions(id, confirm_deletions)?;
         // In a clone of a shared hub the approval lands on the remote's `main` (or waits in the
         // outbox); the local `main` never holds an approval the hub does not have.
         let published = if guildhall_sync::has_remote(&self.root) {

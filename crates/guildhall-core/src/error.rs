@@ -50,6 +50,8 @@ pub enum ErrorCode {
     NoRepository,
     /// The hub has no remote to sync with (it is not a clone of a shared hub).
     NotShared,
+    /// The change deletes more than a tenth of the hub's documents: an admin must confirm it.
+    ConfirmDeletions,
     /// The proposal's status does not allow the action.
     WrongState,
     /// The proposal conflicts with `main`; it was sent back to its author.
@@ -135,7 +137,7 @@ impl ErrorClass {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 27] = [
         ErrorCode::BadRequest,
         ErrorCode::TooLarge,
         ErrorCode::NotFound,
@@ -151,6 +153,7 @@ impl ErrorCode {
         ErrorCode::NotAuthor,
         ErrorCode::NoRepository,
         ErrorCode::NotShared,
+        ErrorCode::ConfirmDeletions,
         ErrorCode::WrongState,
         ErrorCode::Conflict,
         ErrorCode::DirtyWorkTree,
@@ -177,6 +180,7 @@ impl ErrorCode {
             C::NotCompleted
             | C::NoRepository
             | C::NotShared
+            | C::ConfirmDeletions
             | C::WrongState
             | C::Conflict
             | C::DirtyWorkTree
@@ -208,6 +212,7 @@ impl ErrorCode {
             C::NotAuthor => "not-author",
             C::NoRepository => "no-repository",
             C::NotShared => "not-shared",
+            C::ConfirmDeletions => "confirm-deletions",
             C::WrongState => "wrong-state",
             C::Conflict => "conflict",
             C::DirtyWorkTree => "dirty-work-tree",
@@ -361,6 +366,7 @@ fn review_problem(e: &ReviewError) -> Problem {
         R::UnknownDocument(_) => ErrorCode::UnknownDocument,
         R::UnknownVersion(_) => ErrorCode::UnknownVersion,
         R::WrongState { .. } => ErrorCode::WrongState,
+        R::MassDeletion { .. } => ErrorCode::ConfirmDeletions,
         R::Conflict { .. } => ErrorCode::Conflict,
         R::DirtyWorkTree { .. } => ErrorCode::DirtyWorkTree,
         R::MainMoved => ErrorCode::MainMoved,

@@ -148,18 +148,31 @@ pub struct CommentBody {
     pub comment: String,
 }
 
+/// An approval.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveBody {
+    #[serde(default)]
+    pub comment: String,
+    /// An admin confirms publishing a change that deletes more than a tenth of the hub's
+    /// documents (refused with 409 `confirm-deletions` without it).
+    #[serde(default)]
+    pub confirm_deletions: bool,
+}
+
 /// Approve and publish a proposal. A conflict with `main` sends it back to its author (409
-/// `conflict`, naming the files).
+/// `conflict`, naming the files); a change deleting more than a tenth of the hub's documents needs
+/// `confirm_deletions` from an admin (409 `confirm-deletions`).
 #[utoipa::path(post, path = "/api/proposals/{id}/approve", tag = "review", params(("id" = String, Path)),
-    request_body = CommentBody,
+    request_body = ApproveBody,
     responses((status = 200, body = Published), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn approve_proposal(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    Body(b): Body<CommentBody>,
+    Body(b): Body<ApproveBody>,
 ) -> Result<Json<Published>, ApiError> {
-    blocking(&s, move |h| h.approve(&id, &b.comment)).await
+    blocking(&s, move |h| h.approve_with(&id, &b.comment, b.confirm_deletions)).await
 }
 
 /// Send a proposal back to its author with a comment.

@@ -33,12 +33,14 @@ mod history;
 mod meta;
 mod proposals;
 mod publish;
+mod rail;
 mod record;
 mod rules;
 mod time;
 mod tree;
 
 pub use meta::META_BRANCH;
+pub use rail::{Deletions, MASS_DELETION_PERCENT};
 pub use record::{CommentAction, FileChangeKind, VersionChange};
 pub use rules::{ChangeKind, ReviewRules};
 pub use time::rfc3339;
@@ -125,6 +127,13 @@ pub enum ReviewError {
     /// The proposal changes nothing.
     #[error("nothing to propose: the files are the same as on main")]
     NoChanges,
+    /// The proposal deletes more than a tenth of the hub's documents and nobody confirmed it.
+    #[error(
+        "proposal {id} deletes {deleted} of the hub's {published} documents (more than {pct}%): an admin must confirm \
+         it (the CLI's `--confirm-deletions`, or Confirm in the app) before it is published",
+        pct = rail::MASS_DELETION_PERCENT
+    )]
+    MassDeletion { id: String, deleted: usize, published: usize },
     /// No such document or file on `main`.
     #[error("no published document or file `{0}`")]
     UnknownDocument(String),

@@ -399,7 +399,8 @@ export interface Api {
   /** The review queue: open proposals and those waiting for their authors. */
   reviewQueue(): Promise<Proposal[]>;
   proposal(id: string): Promise<ProposalView>;
-  approve(id: string, comment: string): Promise<Published>;
+  /** `confirmDeletions`: an admin confirms a change deleting more than a tenth of the hub (else 409 `confirm-deletions`). */
+  approve(id: string, comment: string, confirmDeletions?: boolean): Promise<Published>;
   requestChanges(id: string, comment: string): Promise<Proposal>;
   reject(id: string, comment: string): Promise<Proposal>;
   history(id: string): Promise<Version[]>;
@@ -464,7 +465,8 @@ export function createClient(t: Transport): Api {
     identity: () => t.call('get_identity'),
     reviewQueue: () => t.call('list_proposals'),
     proposal: (id) => t.call('get_proposal', { id }),
-    approve: (id, comment) => t.call('approve_proposal', { id, body: { comment } }),
+    approve: (id, comment, confirmDeletions = false) =>
+      t.call('approve_proposal', { id, body: { comment, confirm_deletions: confirmDeletions } }),
     requestChanges: (id, comment) => t.call('request_changes', { id, body: { comment } }),
     reject: (id, comment) => t.call('reject_proposal', { id, body: { comment } }),
     history: (id) => t.call('get_history', { id }),

@@ -565,7 +565,8 @@ export interface paths {
         put?: never;
         /**
          * Approve and publish a proposal. A conflict with `main` sends it back to its author (409
-         *     `conflict`, naming the files).
+         *     `conflict`, naming the files); a change deleting more than a tenth of the hub's documents needs
+         *     `confirm_deletions` from an admin (409 `confirm-deletions`).
          */
         post: operations["approve_proposal"];
         delete?: never;
@@ -746,6 +747,15 @@ export interface components {
             kind: string;
             /** @description The roles that may approve it. */
             roles: string[];
+        };
+        /** @description An approval. */
+        ApproveBody: {
+            comment?: string;
+            /**
+             * @description An admin confirms publishing a change that deletes more than a tenth of the hub's
+             *     documents (refused with 409 `confirm-deletions` without it).
+             */
+            confirm_deletions?: boolean;
         };
         /**
          * @description Who a document is written for.
@@ -1048,7 +1058,7 @@ export interface components {
          *     code that is not here is never sent.
          * @enum {string}
          */
-        ErrorCode: "bad-request" | "too-large" | "not-found" | "unknown-document" | "unknown-draft" | "unknown-proposal" | "unknown-version" | "not-completed" | "no-identity" | "not-a-member" | "permission" | "self-review" | "not-author" | "no-repository" | "not-shared" | "wrong-state" | "conflict" | "dirty-work-tree" | "main-moved" | "config" | "invalid-content" | "no-changes" | "busy" | "unavailable" | "damaged" | "internal";
+        ErrorCode: "bad-request" | "too-large" | "not-found" | "unknown-document" | "unknown-draft" | "unknown-proposal" | "unknown-version" | "not-completed" | "no-identity" | "not-a-member" | "permission" | "self-review" | "not-author" | "no-repository" | "not-shared" | "confirm-deletions" | "wrong-state" | "conflict" | "dirty-work-tree" | "main-moved" | "config" | "invalid-content" | "no-changes" | "busy" | "unavailable" | "damaged" | "internal";
         /** @description Counts of matching documents per kind and per tag. */
         Facets: {
             kind: {
@@ -2996,7 +3006,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CommentBody"];
+                "application/json": components["schemas"]["ApproveBody"];
             };
         };
         responses: {
