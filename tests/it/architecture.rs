@@ -128,7 +128,7 @@ fn the_core_has_no_user_interface() {
 /// re-exports types by name, never a whole crate.
 #[test]
 fn shells_never_reach_past_the_facade() {
-    let below = ["guildhall_content", "guildhall_index", "guildhall_store", "guildhall_review"];
+    let below = ["guildhall_content", "guildhall_index", "guildhall_store", "guildhall_review", "guildhall_sync"];
     for shell in ["", "crates/guildhall-http", "src-tauri"] {
         let dir = root().join(shell);
         let deps = dependencies(&dir.join("Cargo.toml"));

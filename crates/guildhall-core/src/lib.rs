@@ -79,7 +79,12 @@ pub use guildhall_review::{
 };
 pub use guildhall_store::{Note, PersonalData, Profile, StoreError, Timestamp};
 use guildhall_store::{Store, StoreOptions};
-pub use guildhall_sync as sync;
+/// Team sync's transport, as the shells need it (by name: never the whole crate).
+pub mod sync {
+    pub use guildhall_sync::{
+        Auth, MainUpdate, Progress, SyncError, SyncOptions, SyncReport, SyncStatus, clone, status,
+    };
+}
 pub use shared::sync_hub;
 
 /// How a hub is opened.
